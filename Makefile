@@ -1,0 +1,60 @@
+# Two commands: `make run` (default workflow -> results/report.html) and `make test`.
+# Both build .venv from the locked requirements first if it is missing or stale.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+CORES ?= all
+
+# brian2 2.11 needs Python 3.13: take python3.13 from PATH, else from pyenv's versions.
+PYTHON ?= $(shell for p in python3.13 $$HOME/.pyenv/versions/3.13*/bin/python3.13; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null \
+	&& { command -v $$p; break; }; done)
+
+.PHONY: venv run figures report test test-fast lint format bench lock clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	@test -n "$(PYTHON)" || { echo "error: Python 3.13 not found (install it, or pass PYTHON=/path/to/python3.13)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+run: venv
+	$(BIN)/snakemake --cores $(CORES)
+
+figures: venv
+	$(BIN)/snakemake --cores $(CORES) figures report
+
+test: venv
+	$(BIN)/python -m pytest
+
+test-fast: venv
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/snakefmt --check workflow
+	$(BIN)/snakemake --lint
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+	$(BIN)/snakefmt workflow
+
+bench: venv
+	$(BIN)/python benchmarks/bench_cell.py
+
+# Re-resolve the newest versions and rewrite the lock (needs the package index).
+lock:
+	rm -rf /tmp/consolidation-lock && $(PYTHON) -m venv /tmp/consolidation-lock
+	/tmp/consolidation-lock/bin/pip install --quiet -e . snakemake snakemake-executor-plugin-slurm \
+		snakefmt ruff pytest pytest-timeout hypothesis cython
+	{ echo '# Locked versions for Python 3.13 (brian2 2.11 needs >= 3.13). Regenerate with `make lock`.'; \
+	  /tmp/consolidation-lock/bin/pip freeze --exclude-editable; } > requirements.txt
+
+clean:
+	rm -rf $(VENV) .snakemake results

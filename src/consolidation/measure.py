@@ -1,0 +1,240 @@
+"""Measurements from a finished run: recall, replay content, weights, rates, a raster sample.
+
+Everything here is computed from recorded spikes and weights; nothing is assumed from the
+schedule (the memory an SWR reactivated is the index assembly that fired most in its window).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import brian2 as b2
+import numpy as np
+import xarray as xr
+
+if TYPE_CHECKING:
+    from consolidation.network import Model
+    from consolidation.parameters import Parameters
+    from consolidation.simulate import Record
+
+HIPPOCAMPUS = ("intact", "lesioned")
+POPULATIONS = ("ctx_e", "ctx_i", "hpc_e", "hpc_i")
+CLEAR_MAJORITY = 0.5  # an SWR replays memory m if m's index holds more than half its spikes
+
+
+def _pair_masks(model: Model, pathway: str, pre: np.ndarray, post: np.ndarray) -> np.ndarray:
+    """Boolean over synapses: presynaptic cell in `pre` and postsynaptic cell in `post`."""
+    syn = model.plastic[pathway]
+    return pre[np.asarray(syn.i[:])] & post[np.asarray(syn.j[:])]
+
+
+def weight_summary(model: Model) -> dict[str, Any]:
+    """Mean weights (mV) after a phase: within each pattern, between patterns, bindings."""
+    mem = model.memories
+    w = {k: np.asarray(s.w[:]) / 1e-3 for k, s in model.plastic.items()}
+    ctx_pre = model.plastic["ctx_ee"]
+    i, j = np.asarray(ctx_pre.i[:]), np.asarray(ctx_pre.j[:])
+    same = np.zeros(len(i), dtype=bool)
+    for pattern in mem.patterns:
+        same |= pattern[i] & pattern[j]
+    in_any = mem.patterns.any(axis=0)
+    between = in_any[i] & in_any[j] & ~same
+
+    def mean(values, mask):
+        return float(values[mask].mean()) if mask.any() else np.nan
+
+    return {
+        "within": [mean(w["ctx_ee"], pat[i] & pat[j]) for pat in mem.patterns],
+        "between": mean(w["ctx_ee"], between),
+        "hpc_within": [
+            mean(w["hpc_ee"], _pair_masks(model, "hpc_ee", idx, idx)) for idx in mem.indices
+        ],
+        "binding": [
+            mean(w["hpc_ctx"], _pair_masks(model, "hpc_ctx", idx, pat))
+            for idx, pat in zip(mem.indices, mem.patterns, strict=True)
+        ],
+    }
+
+
+def _spikes(model: Model, group: str) -> tuple[np.ndarray, np.ndarray]:
+    mon = model.spikes[group]
+    return np.asarray(mon.i[:]), np.asarray(mon.t[:] / b2.second)
+
+
+def _counts(cells: np.ndarray, times: np.ndarray, n: int, start: float, end: float) -> np.ndarray:
+    sel = (times >= start) & (times < end)
+    return np.bincount(cells[sel], minlength=n)
+
+
+def recall_scores(model: Model, record: Record) -> dict[tuple[str, int, str], float]:
+    """Rate of the uncued rest of a pattern minus the rate of cells outside it (Hz)."""
+    mem = model.memories
+    cells, times = _spikes(model, "ctx_e")
+    n = mem.patterns.shape[1]
+    out = {}
+    for trial in record.tests:
+        m = trial["memory"]
+        counts = _counts(cells, times, n, trial["start"], trial["end"])
+        rate = counts / (trial["end"] - trial["start"])
+        rest = mem.patterns[m] & ~mem.cues[m]
+        out[trial["label"], m, trial["condition"]] = float(
+            rate[rest].mean() - rate[~mem.patterns[m]].mean()
+        )
+    return out
+
+
+def replay_events(model: Model, params: Parameters, record: Record) -> dict[str, np.ndarray]:
+    """For each SWR: which index fired most, how purely and completely, and the cortex's match."""
+    mem = model.memories
+    window = params["sleep.plasticity_window"] / 1e3
+    h_cells, h_times = _spikes(model, "hpc_e")
+    c_cells, c_times = _spikes(model, "ctx_e")
+    n_h, n_c = mem.indices.shape[1], mem.patterns.shape[1]
+    out = {k: [] for k in ("memory", "purity", "completion", "cortex_memory", "hpc_spikes")}
+    for event in record.swrs:
+        t0 = event["onset"]
+        h = _counts(h_cells, h_times, n_h, t0, t0 + window)
+        per_index = mem.indices.astype(int) @ h
+        total = h.sum()
+        c = _counts(c_cells, c_times, n_c, t0, t0 + window)
+        pattern_rate = (mem.patterns.astype(int) @ c) / mem.patterns.sum(axis=1)
+        if total == 0:
+            out["memory"].append(-1)
+            out["purity"].append(0.0)
+            out["completion"].append(0.0)
+        else:
+            winner = int(np.argmax(per_index))
+            out["memory"].append(winner)
+            out["purity"].append(per_index[winner] / total)
+            out["completion"].append(float((h[mem.indices[winner]] > 0).mean()))
+        out["cortex_memory"].append(int(np.argmax(pattern_rate)) if c.sum() else -1)
+        out["hpc_spikes"].append(int(total))
+    return {k: np.asarray(v) for k, v in out.items()}
+
+
+def binned_rates(model: Model, params: Parameters) -> tuple[np.ndarray, np.ndarray]:
+    """Population rates averaged into bins of `simulation.rate_bin` (time, population)."""
+    step = max(1, round(params["simulation.rate_bin"] / params["simulation.dt"]))
+    columns = []
+    for pop in POPULATIONS:
+        r = np.asarray(model.rates[pop].rate[:] / b2.Hz)
+        n = len(r) // step
+        columns.append(r[: n * step].reshape(n, step).mean(axis=1))
+    t = (np.arange(len(columns[0])) + 0.5) * step * params["simulation.dt"] / 1e3
+    return t, np.stack(columns, axis=1)
+
+
+def raster_sample(model: Model, params: Parameters, record: Record) -> dict[str, np.ndarray]:
+    """Spikes of cortical and hippocampal E cells around the first few SWRs."""
+    k = params["simulation.raster_swrs"]
+    if not record.swrs or k == 0:
+        return {"time": np.zeros(0), "cell": np.zeros(0, int), "population": np.zeros(0, int),
+                "window": (0.0, 0.0)}
+    start = record.swrs[0]["onset"] - 0.5
+    end = record.swrs[min(k, len(record.swrs)) - 1]["onset"] + 0.5
+    times, cells, pops = [], [], []
+    for code, group in enumerate(("ctx_e", "hpc_e")):
+        c, t = _spikes(model, group)
+        sel = (t >= start) & (t < end)
+        times.append(t[sel])
+        cells.append(c[sel])
+        pops.append(np.full(sel.sum(), code))
+    return {"time": np.concatenate(times), "cell": np.concatenate(cells),
+            "population": np.concatenate(pops), "window": (start, end)}
+
+
+def _var(dims, data, units: str, long_name: str, **extra) -> xr.Variable:
+    return xr.Variable(dims, data, attrs={"units": units, "long_name": long_name, **extra})
+
+
+def to_dataset(model: Model, params: Parameters, record: Record, ages: list[int]) -> xr.Dataset:
+    """Assemble every measurement into one self-describing Dataset."""
+    n_mem = params["memory.count"]
+    labels = list(dict.fromkeys(t["label"] for t in record.tests))
+    scores = recall_scores(model, record)
+    recall = np.array([[[scores[lab, m, c] for c in HIPPOCAMPUS] for m in range(n_mem)]
+                       for lab in labels])
+    replay = replay_events(model, params, record)
+    clear = replay["purity"] > CLEAR_MAJORITY
+    replay_count = np.array([int(((replay["memory"] == m) & clear).sum()) for m in range(n_mem)])
+    t_bins, rates = binned_rates(model, params)
+    raster = raster_sample(model, params, record)
+    w = record.weights
+    phase_names = [p["name"] for p in record.phases]
+    phase_rate = np.array([
+        [rates[(t_bins >= p["start"]) & (t_bins < p["end"]), k].mean()
+         if ((t_bins >= p["start"]) & (t_bins < p["end"])).any() else np.nan
+         for k in range(len(POPULATIONS))]
+        for p in record.phases
+    ])
+    max_rate = float(rates.max()) if rates.size else 0.0
+    up = np.array(record.up_states).reshape(-1, 2)
+
+    data = {
+        "recall": _var(("probe", "memory", "hippocampus"), recall, "Hz",
+                       "recall: rate of uncued pattern cells minus rate of cells outside the "
+                       "pattern during a partial cue"),
+        "memory_age": _var(("memory",), np.array(ages), "1",
+                           "nights slept since the memory was last encoded (-1: never)"),
+        "replay_count": _var(("memory",), replay_count, "1",
+                             "SWR events whose hippocampal spikes were mostly this memory's index"),
+        "weight_within": _var(("phase", "memory"), np.array([x["within"] for x in w]), "mV",
+                              "mean cortical E->E weight within the memory's pattern"),
+        "weight_between": _var(("phase",), np.array([x["between"] for x in w]), "mV",
+                               "mean cortical E->E weight between different patterns"),
+        "hpc_weight_within": _var(("phase", "memory"), np.array([x["hpc_within"] for x in w]),
+                                  "mV", "mean hippocampal E->E weight within the memory's index"),
+        "binding_weight": _var(("phase", "memory"), np.array([x["binding"] for x in w]), "mV",
+                               "mean hippocampus->cortex weight from index to pattern"),
+        "phase_start": _var(("phase",), np.array([p["start"] for p in record.phases]), "s",
+                            "phase start time"),
+        "phase_end": _var(("phase",), np.array([p["end"] for p in record.phases]), "s",
+                          "phase end time"),
+        "phase_rate": _var(("phase", "population"), phase_rate, "Hz",
+                           "mean population rate during the phase"),
+        "swr_time": _var(("swr",), np.array([e["onset"] for e in record.swrs]), "s",
+                         "sharp-wave ripple onset"),
+        "swr_seed_memory": _var(("swr",), np.array([e["seed_memory"] for e in record.swrs], int),
+                                "1", "memory whose index cells seeded the ripple (-1: random "
+                                "cells)"),
+        "swr_disrupted": _var(("swr",), np.array([e["disrupted"] for e in record.swrs], bool),
+                              "1", "ripple cut short by disruption"),
+        "swr_memory": _var(("swr",), replay["memory"], "1",
+                           "memory whose index fired most in the ripple window (-1: silent)"),
+        "swr_purity": _var(("swr",), replay["purity"], "1",
+                           "fraction of the ripple's hippocampal spikes from the winning index"),
+        "swr_completion": _var(("swr",), replay["completion"], "1",
+                               "fraction of the winning index's cells that fired"),
+        "swr_cortex_memory": _var(("swr",), replay["cortex_memory"], "1",
+                                  "pattern with the highest cortical rate in the ripple window"),
+        "population_rate": _var(("time", "population"), rates, "Hz",
+                                "population rate, binned"),
+        "up_start": _var(("up_state",), up[:, 0], "s", "slow-oscillation up state start"),
+        "up_end": _var(("up_state",), up[:, 1], "s", "slow-oscillation up state end"),
+        "raster_time": _var(("spike",), raster["time"], "s", "spike time (raster sample)"),
+        "raster_cell": _var(("spike",), raster["cell"], "1", "cell index within its population"),
+        "raster_population": _var(("spike",), raster["population"], "1",
+                                  "population of the spike", flag_values="0 1",
+                                  flag_meanings="ctx_e hpc_e"),
+        "pattern": _var(("memory", "ctx_cell"), model.memories.patterns, "1",
+                        "cortical E cell belongs to the memory's pattern"),
+        "index": _var(("memory", "hpc_cell"), model.memories.indices, "1",
+                      "hippocampal E cell belongs to the memory's index"),
+        "max_population_rate": _var((), max_rate, "Hz", "largest binned population rate"),
+        "runaway": _var((), max_rate > params["simulation.max_rate"], "1",
+                        "population rate exceeded simulation.max_rate (runaway activity)"),
+    }
+    coords = {
+        "probe": _var(("probe",), np.array(labels, dtype=object), "1", "test phase label"),
+        "memory": _var(("memory",), np.arange(n_mem), "1", "memory index"),
+        "hippocampus": _var(("hippocampus",), np.array(HIPPOCAMPUS, dtype=object), "1",
+                            "hippocampus condition at test"),
+        "phase": _var(("phase",), np.array(phase_names, dtype=object), "1",
+                      "schedule phase (index:kind[:label])"),
+        "population": _var(("population",), np.array(POPULATIONS, dtype=object), "1",
+                           "population"),
+        "time": _var(("time",), t_bins, "s", "time (bin centre)"),
+    }
+    ds = xr.Dataset(data, coords=coords)
+    ds.attrs["raster_window"] = list(raster["window"])
+    return ds
