@@ -66,17 +66,17 @@ t_swr : second (shared)
 
 # One plastic synapse form for every pathway. A presynaptic spike reads the postsynaptic trace
 # y, a postsynaptic spike reads the presynaptic trace x; the rule is in the constants:
-#   symmetric (thresholded Hebbian): a_pre = a_post = 1, c_pre/c_post > 0 set a rate threshold;
-#   Bi & Poo pair rule: a_post = 1 (LTP, tau_x = tau+), a_pre = -A- (LTD, tau_y = tau-), c = 0.
+#   symmetric (thresholded Hebbian): k = 1 both sides, c_presyn, c_postsyn > 0 set rate thresholds;
+#   Bi & Poo pair rule: k_postsyn = 1 (LTP, tau_x = tau+), k_presyn = -A- (LTD, tau_y = tau-), c = 0.
 PLASTIC = """
 w : volt
 w_max : volt (shared, constant)
 eta : volt (shared)        # learning rate now: 0 freezes the synapse (schedule-controlled)
 gain : 1 (shared)          # transmission gain (acetylcholine)
-a_pre : 1 (shared, constant)
-a_post : 1 (shared, constant)
-c_pre : 1 (shared, constant)
-c_post : 1 (shared, constant)
+k_presyn : 1 (shared, constant)
+k_postsyn : 1 (shared, constant)
+c_presyn : 1 (shared, constant)
+c_postsyn : 1 (shared, constant)
 tau_x : second (shared, constant)
 tau_y : second (shared, constant)
 dx/dt = -x / tau_x : 1 (event-driven)
@@ -84,11 +84,11 @@ dy/dt = -y / tau_y : 1 (event-driven)
 """
 PLASTIC_ON_PRE = """
 v_post += gain * w
-w = clip(w + eta * (a_pre * y - c_pre), 0*mV, w_max)
+w = clip(w + eta * (k_presyn * y - c_presyn), 0*mV, w_max)
 x += 1
 """
 PLASTIC_ON_POST = """
-w = clip(w + eta * (a_post * x - c_post), 0*mV, w_max)
+w = clip(w + eta * (k_postsyn * x - c_postsyn), 0*mV, w_max)
 y += 1
 """
 
@@ -122,7 +122,9 @@ def population(name: str, n: int, kind: str, params: Parameters) -> b2.NeuronGro
     eqs = {"cortex": CORTEX, "hpc_e": HIPPOCAMPUS_E, "hpc_i": HIPPOCAMPUS_I}[kind]
     reset = "v = v_reset" + ("; a += a_jump" if kind == "hpc_e" else "")
     group = b2.NeuronGroup(
-        n, eqs, threshold="v > v_th", reset=reset, refractory="t_ref", method="exact",
+        # Forward Euler: the ripple-locked drive depends on t, which rules out "exact"; with
+        # dt <= 0.2 ms against tau >= 10 ms its error is far below the input noise.
+        n, eqs, threshold="v > v_th", reset=reset, refractory="t_ref", method="euler",
         name=name,
     )
     inhibitory = name.endswith("_i")
@@ -151,8 +153,7 @@ def population(name: str, n: int, kind: str, params: Parameters) -> b2.NeuronGro
 def background(target: b2.NeuronGroup, params: Parameters) -> b2.PoissonInput:
     """Independent Poisson background to every cell (weight read from the target's w_bg)."""
     return b2.PoissonInput(
-        target, "v", N=params["cell.bg_inputs"], rate=params.q("cell.bg_rate"), weight="w_bg",
-        name=f"{target.name}_background",
+        target, "v", N=params["cell.bg_inputs"], rate=params.q("cell.bg_rate"), weight="w_bg"
     )
 
 
@@ -218,12 +219,12 @@ def plastic_projection(
 def set_rule(syn: b2.Synapses, params: Parameters, pathway: str) -> None:
     """Write the constants of `<pathway>.rule` into a plastic synapse."""
     if params[f"{pathway}.rule"] == "symmetric":
-        syn.a_pre, syn.a_post = 1.0, 1.0
-        syn.c_pre, syn.c_post = params[f"{pathway}.c_pre"], params[f"{pathway}.c_post"]
+        syn.k_presyn, syn.k_postsyn = 1.0, 1.0
+        syn.c_presyn, syn.c_postsyn = params[f"{pathway}.c_pre"], params[f"{pathway}.c_post"]
         syn.tau_x = syn.tau_y = params.q("stdp.tau")
     else:  # bipoo
-        syn.a_pre, syn.a_post = -params["stdp.a_minus"], 1.0
-        syn.c_pre = syn.c_post = 0.0
+        syn.k_presyn, syn.k_postsyn = -params["stdp.a_minus"], 1.0
+        syn.c_presyn = syn.c_postsyn = 0.0
         syn.tau_x = params.q("stdp.tau_plus")
         syn.tau_y = params.q("stdp.tau_minus")
 

@@ -125,17 +125,17 @@ SPECS: dict[str, Spec] = {
     # --- hippocampus ---
     "hippocampus.p_ee": _s(1.0, "E->E connection probability", **FRACTION),
     "hippocampus.w_ee": _s(0.1, "initial E->E weight", "mV", **NONNEG),
-    "hippocampus.w_ee_max": _s(2.5, "upper bound of E->E weights", "mV", **POSITIVE),
+    "hippocampus.w_ee_max": _s(1.25, "upper bound of E->E weights", "mV", **POSITIVE),
     "hippocampus.p_inh": _s(0.2, "E->I, I->E and I->I connection probability", **FRACTION),
     "hippocampus.w_ei": _s(1.5, "E->I weight", "mV", **NONNEG),
     "hippocampus.w_ie": _s(3.0, "I->E weight (a hyperpolarising jump)", "mV", **NONNEG),
     "hippocampus.w_ii": _s(2.0, "I->I weight (a hyperpolarising jump)", "mV", **NONNEG),
-    "hippocampus.adaptation": _s(0.5, "spike-triggered adaptation jump, E cells", "mV", **NONNEG),
+    "hippocampus.adaptation": _s(2.0, "spike-triggered adaptation jump, E cells", "mV", **NONNEG),
     "hippocampus.tau_adaptation": _s(500.0, "adaptation decay time", "ms", **POSITIVE),
     "hippocampus.rule": _s("symmetric", "E->E plasticity rule", choices=("symmetric", "bipoo")),
     "hippocampus.eta": _s(0.375, "E->E learning rate (fast: one-shot binding)", "mV", **NONNEG),
-    "hippocampus.c_pre": _s(0.0, "symmetric rule: depression per presynaptic spike", **NONNEG),
-    "hippocampus.c_post": _s(0.8, "symmetric rule: depression per postsynaptic spike", **NONNEG),
+    "hippocampus.c_pre": _s(0.6, "symmetric rule: depression per presynaptic spike", **NONNEG),
+    "hippocampus.c_post": _s(0.6, "symmetric rule: depression per postsynaptic spike", **NONNEG),
     # --- projections between areas ---
     "projection.p": _s(1.0, "connection probability of cortex<->hippocampus projections",
                        **FRACTION),
@@ -147,8 +147,8 @@ SPECS: dict[str, Spec] = {
                           choices=("symmetric", "bipoo")),
     "projection.eta": _s(0.6, "learning rate of both projections (fast, encoding only)", "mV",
                          **NONNEG),
-    "projection.c_pre": _s(0.0, "symmetric rule: depression per presynaptic spike", **NONNEG),
-    "projection.c_post": _s(0.8, "symmetric rule: depression per postsynaptic spike", **NONNEG),
+    "projection.c_pre": _s(0.6, "symmetric rule: depression per presynaptic spike", **NONNEG),
+    "projection.c_post": _s(0.6, "symmetric rule: depression per postsynaptic spike", **NONNEG),
     # --- STDP windows ---
     "stdp.tau": _s(20.0, "symmetric rule: trace time constant (both sides)", "ms", **POSITIVE),
     "stdp.tau_plus": _s(16.8, "Bi & Poo rule: potentiation time constant", "ms", **POSITIVE),
@@ -182,14 +182,16 @@ SPECS: dict[str, Spec] = {
                             low=0.05, high=1.0),
     "sleep.down_depth": _s(10.0, "hyperpolarisation of cortical cells in down states", "mV",
                            **NONNEG),
-    "sleep.swr_rate": _s(2.0, "sharp-wave ripple rate during up states", "Hz", **NONNEG),
-    "sleep.swr_seed_cells": _s(5, "hippocampal E cells kicked to start each SWR", low=1),
+    "sleep.swr_rate": _s(4.0, "sharp-wave ripple rate during up states", "Hz", **NONNEG),
+    "sleep.swr_seed_fraction": _s(0.25, "fraction of an index's cells kicked to start each SWR "
+                                  "(as many random cells when swr_seed_source is random)",
+                                  **POSITIVE, high=1.0),
     "sleep.swr_seed_source": _s("memory", "where the seed cells come from: one random memory's "
                                 "index, or any hippocampal E cells", choices=("memory", "random")),
     "sleep.swr_seed_rate": _s(900.0, "rate of the seed kick (each spike jumps by "
                               "encoding.weight)", "Hz", **NONNEG),
     "sleep.swr_seed_duration": _s(15.0, "length of the seed kick", "ms", **POSITIVE),
-    "sleep.swr_excitability": _s(5.0, "depolarisation of all hippocampal E cells during a ripple",
+    "sleep.swr_excitability": _s(0.0, "depolarisation of all hippocampal E cells during a ripple",
                                  "mV", **NONNEG),
     "sleep.swr_duration": _s(60.0, "length of the ripple excitability window", "ms", **POSITIVE),
     "sleep.plasticity_window": _s(80.0, "cortical plasticity is on from ripple onset for this "

@@ -56,10 +56,11 @@ class Runner:
     def learning(self, cortex: float = 0.0, hippocampus: float = 0.0) -> None:
         """Learning gains: cortex multiplies cortex.eta; hippocampus multiplies the fast rates."""
         p = self.p
-        self.syn["ctx_ee"].eta = cortex * p.q("cortex.eta")
-        self.syn["hpc_ee"].eta = hippocampus * p.q("hippocampus.eta")
+        scale = p["network.scale"]  # learning rates scale with the weights, as 1/scale
+        self.syn["ctx_ee"].eta = cortex * p.q("cortex.eta") / scale
+        self.syn["hpc_ee"].eta = hippocampus * p.q("hippocampus.eta") / scale
         for k in ("hpc_ctx", "ctx_hpc"):
-            self.syn[k].eta = hippocampus * p.q("projection.eta")
+            self.syn[k].eta = hippocampus * p.q("projection.eta") / scale
 
     def drive(self, ctx=None, hpc=None) -> None:
         """Which cells the stimulus drives (boolean masks; None for none)."""
@@ -132,7 +133,7 @@ class Runner:
         """The cells that start a ripple: part of one memory's index, or random cells."""
         p, mem, rng = self.p, self.m.memories, self.rng
         n_hpc = mem.indices.shape[1]
-        k = p["sleep.swr_seed_cells"]
+        k = max(1, round(p["sleep.swr_seed_fraction"] * mem.indices[0].sum()))
         cued = p["sleep.cued_memories"]
         if cued and rng.random() < p["sleep.cue_bias"]:
             memory = int(rng.choice(cued))

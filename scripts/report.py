@@ -1,0 +1,30 @@
+"""Snakemake entry point of rule report: datasets, figures and benchmarks -> report.html."""
+
+import contextlib
+from pathlib import Path
+
+from consolidation.io import write_text
+from consolidation.report import build_report
+
+
+def main(smk) -> None:
+    with (
+        open(smk.log[0], "w") as log,
+        contextlib.redirect_stdout(log),
+        contextlib.redirect_stderr(log),
+    ):
+        captions = {k: Path(p).read_text() for k, p in smk.params.captions.items()}
+        studies = smk.params.studies
+        html = build_report(
+            studies=studies,
+            datasets=dict(zip([s["name"] for s in studies], smk.input.datasets, strict=True)),
+            figures=smk.params.figures,
+            captions=captions,
+            config=smk.params.config,
+            benchmarks=list(smk.input.benchmarks),
+        )
+        write_text(smk.output[0], html)
+        print(f"wrote {smk.output[0]} ({len(html) / 1e6:.1f} MB)")
+
+
+main(snakemake)  # noqa: F821 (the script directive defines `snakemake`)

@@ -1,0 +1,49 @@
+"""Files written atomically (a temporary file in the same folder, then a rename) and netCDF I/O.
+
+A job killed half-way never leaves a truncated file under its final name, so snakemake (and a
+reader) only ever sees complete outputs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import xarray as xr
+
+ENGINE = "h5netcdf"
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it to ``path`` if the block succeeds."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def write_text(path: str | os.PathLike, text: str) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def write_netcdf(ds: xr.Dataset, path: str | os.PathLike) -> None:
+    """Write a dataset with the h5netcdf engine, atomically."""
+    with atomic_path(path) as tmp:
+        ds.to_netcdf(tmp, engine=ENGINE, invalid_netcdf=False)
+
+
+def read_netcdf(path: str | os.PathLike) -> xr.Dataset:
+    """Open a dataset fully into memory and close the file."""
+    with xr.open_dataset(path, engine=ENGINE) as ds:
+        return ds.load()

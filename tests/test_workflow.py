@@ -1,0 +1,159 @@
+"""Fast workflow tests: config validation, grid paths, lint, formatting, pinned environments."""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REPO, TINY, job_counts, run_snakemake
+
+from consolidation.grid import ConfigError, cell_path, format_value, load_studies
+
+# --- grid expansion and cell paths --------------------------------------------------------
+
+
+def test_values_have_one_stable_text_form():
+    assert format_value(0.5) == "0.5"
+    assert format_value(1.0) == format_value(1) == "1"
+    assert format_value(1e-5) == "0.00001"
+    assert format_value(True) == "true"
+    assert format_value([]) == "none"
+    assert format_value([0, 2]) == "0,2"
+
+
+def test_cell_path_depends_only_on_its_own_values_in_sorted_order():
+    assert cell_path({"sleep.disruption": 0.5, "neuromod.ach_sleep": 0.0}) == (
+        "neuromod.ach_sleep~0/sleep.disruption~0.5"
+    )
+
+
+def test_grid_expands_to_the_cartesian_product_with_validated_values(tiny_config):
+    studies = load_studies(tiny_config)
+    assert list(studies) == ["sleep_vs_wake", "disruption_ach"]
+    study = studies["disruption_ach"]
+    assert len(study.cells) == 4 and study.seeds == [7]
+    cell = study.cell("neuromod.ach_sleep~1/sleep.disruption~0")
+    assert cell.overrides["network.scale"] == 0.2  # shared fixed overrides are merged in
+    assert studies["sleep_vs_wake"].seeds == [0, 1]
+
+
+def test_adding_a_grid_value_keeps_existing_cell_paths(tiny_config):
+    before = {c.path for c in load_studies(tiny_config)["disruption_ach"].cells}
+    bigger = copy.deepcopy(tiny_config)
+    bigger["studies"]["disruption_ach"]["grid"]["sleep.disruption"].append(0.5)
+    after = {c.path for c in load_studies(bigger)["disruption_ach"].cells}
+    assert before < after and len(after - before) == 2
+
+
+def test_quantity_strings_and_numbers_give_the_same_cell(tiny_config):
+    a = copy.deepcopy(tiny_config)
+    a["studies"]["sleep_vs_wake"]["grid"] = {"encoding.duration": [200, "0.3 s"]}
+    paths = [c.path for c in load_studies(a)["sleep_vs_wake"].cells]
+    assert paths == ["encoding.duration~200", "encoding.duration~300"]
+
+
+def test_the_only_key_selects_studies(tiny_config):
+    tiny_config["only"] = ["disruption_ach"]
+    assert list(load_studies(tiny_config)) == ["disruption_ach"]
+    tiny_config["only"] = ["nope"]
+    with pytest.raises(ConfigError, match="'only'"):
+        load_studies(tiny_config)
+
+
+# --- bad configs fail before any job runs, naming the key ----------------------------------
+
+
+def _break(config: dict, how: str) -> dict:
+    config = copy.deepcopy(config)
+    study = config["studies"]["sleep_vs_wake"]
+    if how == "unknown parameter":
+        study["grid"]["sleep.durration"] = [1, 2]
+    elif how == "empty grid axis":
+        study["grid"]["schedule.offline"] = []
+    elif how == "wrong type":
+        study["fixed"] = {"sleep.swr_rate": "often"}
+    elif how == "unknown study field":
+        study["seed"] = 3
+    elif how == "misspelled figure kind":
+        study["figures"] = ["main_efect"]
+    elif how == "out of range grid value":
+        config["studies"]["disruption_ach"]["grid"]["sleep.disruption"] = [0.0, 1.5]
+    return config
+
+
+BAD = {
+    "unknown parameter": ["sleep_vs_wake", "sleep.durration"],
+    "empty grid axis": ["sleep_vs_wake", "schedule.offline"],
+    "wrong type": ["sleep_vs_wake", "sleep.swr_rate"],
+    "unknown study field": ["sleep_vs_wake", "seed"],
+    "misspelled figure kind": ["sleep_vs_wake", "main_efect"],
+    "out of range grid value": ["disruption_ach", "sleep.disruption"],
+}
+
+
+@pytest.mark.parametrize("how", list(BAD))
+def test_bad_config_fails_before_any_job_naming_the_key(how, tiny_config, write_config, tmp_path):
+    config = write_config(_break(tiny_config, how))
+    proc = run_snakemake(tmp_path, "--cores", "1", configfile=config, check=False)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    for word in BAD[how]:
+        assert word in output, f"{how}: {word!r} not in:\n{output}"
+    assert not (tmp_path / "results").exists()
+    assert "Job stats" not in output
+
+
+# --- the default config, lint and formatting -------------------------------------------
+
+
+def test_default_config_validates_and_plans_every_study(tmp_path):
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    studies = load_studies(config)
+    proc = run_snakemake(tmp_path, "-n", configfile=REPO / "config" / "config.yaml")
+    counts = job_counts(proc.stdout)
+    n_cells = sum(len(s.cells) * len(s.seeds) for s in studies.values())
+    assert counts["simulate"] == n_cells
+    assert counts["collect"] == len(studies)
+    assert counts["report"] == 1
+
+
+def test_snakemake_lint_is_clean():
+    proc = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--lint"], cwd=REPO, capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Congratulations" in proc.stdout + proc.stderr
+
+
+def test_snakefmt_is_clean():
+    snakefmt = Path(sys.executable).with_name("snakefmt")
+    proc = subprocess.run(
+        [str(snakefmt), "--check", "workflow"], cwd=REPO, capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _pins(lines) -> dict[str, str]:
+    pins = {}
+    for line in lines:
+        line = line.split("#", 1)[0].strip().removeprefix("- ").strip()
+        if "==" in line:
+            name, ver = line.split("==")
+            pins[name.strip().lower().replace("_", "-")] = ver.strip()
+    return pins
+
+
+def test_environment_yml_pins_the_same_versions_as_requirements():
+    env = yaml.safe_load((REPO / "environment.yml").read_text())
+    deps = env["dependencies"]
+    assert "python=3.13" in deps
+    pip = next(d["pip"] for d in deps if isinstance(d, dict))
+    assert _pins(pip) == _pins((REPO / "requirements.txt").read_text().splitlines())
+
+
+def test_tiny_config_is_the_test_config():
+    assert TINY.exists()

@@ -1,0 +1,176 @@
+"""End to end: the tiny config through real snakemake and brian2 runs, then dry runs on top.
+
+One module-scoped run (about 2 minutes on 2 cores once brian2's Cython cache is warm); the dry
+runs check what a change to the config schedules against that finished run.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+import xarray as xr
+import yaml
+from conftest import TINY, job_counts, run_snakemake
+
+from consolidation.grid import load_studies
+
+pytestmark = pytest.mark.slow
+
+FIGURE_RULES = {"main_effect", "sleep_raster", "weight_change"}
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory):
+    """A tiny workflow run to completion in a temporary directory: (workdir, config, seconds)."""
+    workdir = tmp_path_factory.mktemp("workflow")
+    config = yaml.safe_load(TINY.read_text())
+    configfile = workdir / "tiny.yaml"
+    configfile.write_text(yaml.safe_dump(config, sort_keys=False))
+    start = time.perf_counter()
+    run_snakemake(workdir, "--cores", "2", configfile=configfile)
+    return workdir, config, time.perf_counter() - start
+
+
+def _open(path: Path) -> xr.Dataset:
+    with xr.open_dataset(path, engine="h5netcdf") as ds:
+        return ds.load()
+
+
+def _explains_itself(ds: xr.Dataset) -> None:
+    for name, var in ds.variables.items():
+        if name in ds.dims and name not in ds.coords:
+            continue
+        assert "units" in var.attrs, f"{name} has no units"
+        assert "long_name" in var.attrs, f"{name} has no long_name"
+
+
+def test_every_cell_dataset_explains_itself(finished):
+    workdir, config, _ = finished
+    studies = load_studies(config)
+    for study in studies.values():
+        for path in study.cell_files(str(workdir / "results")):
+            ds = _open(Path(path))
+            assert {"probe", "memory", "hippocampus", "phase"} <= set(ds.dims)
+            assert ds.attrs["seed"] == int(path.rsplit("~", 1)[1].removesuffix(".nc"))
+            assert ds.attrs["study"] == study.name
+            assert "code_revision" in ds.attrs and "wall_time_s" in ds.attrs
+            for key, value in study.cells[0].overrides.items():
+                if key not in study.axes:
+                    assert ds.attrs[f"param.{key}"] == pytest.approx(value)
+            _explains_itself(ds)
+
+
+def test_every_study_dataset_has_grid_axes_seed_memory_and_hippocampus(finished):
+    workdir, config, _ = finished
+    for study in load_studies(config).values():
+        ds = _open(workdir / "results" / study.name / f"{study.name}.nc")
+        dims = [*study.axes, "seed"]
+        assert list(ds["recall"].dims) == [*dims, "probe", "memory", "hippocampus"]
+        for axis, values in study.axes.items():
+            assert list(ds[axis].values) == values
+            assert ds[axis].attrs["units"]
+        assert list(ds["seed"].values) == study.seeds
+        assert list(ds["hippocampus"].values) == ["intact", "lesioned"]
+        assert ds.sizes["memory"] == config["fixed"]["memory.count"]
+        assert ds["recall"].notnull().all()
+        assert ds.attrs["study"] == study.name
+        assert ds.attrs["cell_count"] == len(study.cells) * len(study.seeds)
+        assert ds.attrs["param.network.scale"] == 0.2
+        assert "version_brian2" in ds.attrs
+        _explains_itself(ds)
+        assert not {"spike", "time", "swr"} & set(ds.dims)  # bulky detail stays in cells
+
+
+def test_figures_exist_as_png_and_svg(finished):
+    workdir, config, _ = finished
+    for study in load_studies(config).values():
+        for kind in study.figures:
+            for ext in ("png", "svg"):
+                path = workdir / "results" / study.name / "figures" / f"{kind}.{ext}"
+                assert path.stat().st_size > 1000
+
+
+def test_report_has_a_section_per_study_with_its_figures_embedded(finished):
+    workdir, config, _ = finished
+    html = (workdir / "results" / "report.html").read_text()
+    assert "<h2>Claims</h2>" in html and 'id="provenance"' in html
+    sections = re.split(r'<section id="study-', html)[1:]
+    studies = load_studies(config)
+    assert [s.split('"', 1)[0] for s in sections] == list(studies)
+    for section, study in zip(sections, studies.values(), strict=True):
+        assert section.count('src="data:image/png;base64,') == len(study.figures)
+        assert study.description[:30] in section
+        assert "recall, lesioned (Hz)" in section
+    assert 'cells simulated</td><td class="num">8<' in html
+    assert "per-cell runtime, mean (s)" in html
+    assert "brian2" in html and "2.11.0" in html
+    assert not re.search(r'src="(?!data:)', html)  # nothing loaded from outside the page
+
+
+def test_outputs_are_written_atomically(finished):
+    workdir, _, _ = finished
+    assert not list((workdir / "results").rglob("*.tmp"))
+
+
+def test_nothing_left_to_do_after_the_run(finished):
+    workdir, _, _ = finished
+    proc = run_snakemake(workdir, "-n", configfile=workdir / "tiny.yaml")
+    assert "Nothing to be done" in proc.stdout + proc.stderr
+
+
+def test_adding_a_grid_value_schedules_only_the_new_cells(finished, write_config):
+    workdir, config, _ = finished
+    bigger = copy.deepcopy(config)
+    bigger["studies"]["disruption_ach"]["grid"]["sleep.disruption"].append(0.5)
+    proc = run_snakemake(workdir, "-n", configfile=write_config(bigger))
+    counts = job_counts(proc.stdout)
+    assert counts["simulate"] == 2  # two new cells: disruption 0.5 x ach 0 and 1
+    assert counts["collect"] == 1
+    assert "sleep_vs_wake/cells" not in proc.stdout
+    assert set(counts) == {"simulate", "collect", "main_effect", "weight_change", "report", "all"}
+
+
+def test_changing_plot_settings_schedules_only_figures_and_report(finished, write_config):
+    workdir, config, _ = finished
+    restyled = copy.deepcopy(config)
+    restyled["plots"] = {"dpi": 72, "context": "talk"}
+    proc = run_snakemake(workdir, "-n", configfile=write_config(restyled))
+    counts = job_counts(proc.stdout)
+    assert set(counts) == FIGURE_RULES | {"report", "all"}
+    assert counts["main_effect"] == 2 and counts["sleep_raster"] == 1
+
+
+def test_figures_target_redraws_from_stored_datasets_only(finished):
+    workdir, _, _ = finished
+    proc = run_snakemake(
+        workdir,
+        "-n",
+        "figures",
+        "report",
+        "--forcerun",
+        *FIGURE_RULES,
+        configfile=workdir / "tiny.yaml",
+    )
+    counts = job_counts(proc.stdout)
+    assert set(counts) == FIGURE_RULES | {"report", "figures"}
+
+
+def test_snakemake_report_zip_works(finished):
+    workdir, _, _ = finished
+    run_snakemake(
+        workdir, "--report", "results/snakemake-report.zip", configfile=workdir / "tiny.yaml"
+    )
+    with zipfile.ZipFile(workdir / "results" / "snakemake-report.zip") as z:
+        names = z.namelist()
+    assert any(n.endswith("main_effect.png") for n in names)
+
+
+def test_end_to_end_run_time_is_recorded(finished, record_property):
+    _, _, seconds = finished
+    record_property("tiny_workflow_seconds", round(seconds, 1))
+    print(f"tiny workflow: {seconds:.0f} s")

@@ -1,0 +1,94 @@
+# Config loading and validation, the grid tables, and every input function of the rules.
+from importlib.util import find_spec
+from pathlib import Path
+
+from snakemake.exceptions import WorkflowError
+from snakemake.utils import validate
+
+from consolidation.grid import CELL_PATTERN, ConfigError, cell_file, load_studies
+
+# 1. the config's shape (JSON schema; fills in defaults), 2. every grid cell through the model's
+# own parameter validation. Both happen when the workflow is loaded, before any job runs.
+validate(config, schema="../schemas/config.schema.yaml")
+try:
+    STUDIES = load_studies(config)
+except ConfigError as err:
+    raise WorkflowError(f"Invalid config: {err}") from None
+
+PLOTS = config["plots"]
+SIMULATE_RESOURCES = config["resources"]["simulate"]
+ENV = "../../environment.yml"
+# Figures and the report also depend on the code that draws them (edit it: redraw, no re-run).
+PLOTTING_CODE = find_spec("consolidation.plots").origin
+REPORT_CODE = find_spec("consolidation.report").origin
+CAPTIONS = {
+    kind: str(Path(workflow.basedir) / "report" / f"{kind}.rst")
+    for kind in ("main_effect", "sleep_raster", "weight_change")
+}
+
+
+wildcard_constraints:
+    study=r"[A-Za-z0-9_-]+",
+    cell=CELL_PATTERN,
+    seed=r"\d+",
+
+
+def cell_overrides(wildcards):
+    """Every parameter override of one grid cell (shared + study fixed + grid values)."""
+    return STUDIES[wildcards.study].cell(wildcards.cell).overrides
+
+
+def study_cells(wildcards):
+    return STUDIES[wildcards.study].cell_files()
+
+
+def study_cell_table(wildcards):
+    """Grid values and seed of each input of collect, in the same order."""
+    study = STUDIES[wildcards.study]
+    return [{"values": c.values, "seed": s} for c in study.cells for s in study.seeds]
+
+
+def study_summary(wildcards):
+    return STUDIES[wildcards.study].summary()
+
+
+def raster_cell(wildcards):
+    """The example cell (first sleeping grid cell, first seed) drawn by the sleep raster."""
+    study = STUDIES[wildcards.study]
+    return cell_file(study.name, study.raster_cell().path, study.seeds[0])
+
+
+def figure_files(study, ext="png"):
+    return [f"results/{study.name}/figures/{kind}.{ext}" for kind in study.figures]
+
+
+def all_figures(wildcards=None):
+    return [
+        f
+        for study in STUDIES.values()
+        for ext in ("png", "svg")
+        for f in figure_files(study, ext)
+    ]
+
+
+def report_inputs(wildcards):
+    return {
+        "datasets": [f"results/{name}/{name}.nc" for name in STUDIES],
+        "figures": [f for study in STUDIES.values() for f in figure_files(study)],
+        "benchmarks": [
+            f"results/benchmarks/{name}/simulate/{cell.path}/seed~{seed}.tsv"
+            for name, study in STUDIES.items()
+            for cell in study.cells
+            for seed in study.seeds
+        ],
+        "code": REPORT_CODE,
+    }
+
+
+def report_studies(wildcards):
+    return [study.summary() for study in STUDIES.values()]
+
+
+def report_figures(wildcards):
+    """Study name -> figure kind -> PNG path, as the report embeds them."""
+    return {name: dict(zip(s.figures, figure_files(s))) for name, s in STUDIES.items()}
