@@ -25,8 +25,9 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 run: venv
 	$(BIN)/snakemake --cores $(CORES)
 
+# Redraw every figure and the report from the stored datasets (no simulation re-runs).
 figures: venv
-	$(BIN)/snakemake --cores $(CORES) figures report
+	$(BIN)/snakemake --cores $(CORES) figures report --forcerun main_effect sleep_raster weight_change
 
 test: venv
 	$(BIN)/python -m pytest
