@@ -19,6 +19,7 @@ CONDITIONS = {
     "sleep": {"schedule.offline": "sleep"},
     "wake": {"schedule.offline": "wake"},
     "disrupted": {"schedule.offline": "sleep", "sleep.disruption": 1.0},
+    "high_ach": {"schedule.offline": "sleep", "neuromod.ach_sleep": 1.0},
 }
 
 

@@ -189,6 +189,15 @@ def static_projection(
     return syn
 
 
+def plastic_synapses(source, target, name: str) -> b2.Synapses:
+    """Unconnected plastic synapses (the one form every pathway uses)."""
+    syn = b2.Synapses(
+        source, target, PLASTIC, on_pre=PLASTIC_ON_PRE, on_post=PLASTIC_ON_POST,
+        method="exact", name=name,
+    )
+    return syn
+
+
 def plastic_projection(
     source: b2.NeuronGroup,
     target: b2.NeuronGroup,
@@ -199,21 +208,24 @@ def plastic_projection(
     w_max,
     name: str,
 ) -> b2.Synapses:
-    """A plastic projection whose rule comes from `<pathway>.rule` (symmetric or bipoo)."""
-    syn = b2.Synapses(
-        source, target, PLASTIC, on_pre=PLASTIC_ON_PRE, on_post=PLASTIC_ON_POST,
-        method="exact", name=name,
-    )
+    """A random plastic projection (all-to-all for p = 1, no self-connections)."""
+    syn = plastic_synapses(source, target, name)
+    condition = "i != j" if source is target else None
     if p >= 1:
-        syn.connect(condition="i != j" if source is target else None)
+        syn.connect(condition=condition)
     else:
-        syn.connect(p=p, condition="i != j" if source is target else None)
+        syn.connect(p=p, condition=condition)
+    initialise(syn, params, pathway, w_init, w_max)
+    return syn
+
+
+def initialise(syn: b2.Synapses, params: Parameters, pathway: str, w_init, w_max) -> None:
+    """Set the weights, bounds and rule constants of connected plastic synapses (frozen)."""
     syn.w = w_init
     syn.w_max = w_max
     syn.eta = 0 * b2.mV
     syn.gain = 1
     set_rule(syn, params, pathway)
-    return syn
 
 
 def set_rule(syn: b2.Synapses, params: Parameters, pathway: str) -> None:

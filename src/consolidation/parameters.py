@@ -190,7 +190,7 @@ SPECS: dict[str, Spec] = {
                                 "index, or any hippocampal E cells", choices=("memory", "random")),
     "sleep.swr_seed_rate": _s(900.0, "rate of the seed kick (each spike jumps by "
                               "encoding.weight)", "Hz", **NONNEG),
-    "sleep.swr_seed_duration": _s(15.0, "length of the seed kick", "ms", **POSITIVE),
+    "sleep.swr_seed_duration": _s(10.0, "length of the seed kick", "ms", **POSITIVE),
     "sleep.swr_excitability": _s(0.0, "depolarisation of all hippocampal E cells during a ripple",
                                  "mV", **NONNEG),
     "sleep.swr_duration": _s(60.0, "length of the ripple excitability window", "ms", **POSITIVE),
@@ -200,7 +200,7 @@ SPECS: dict[str, Spec] = {
                                 "sleep state)", **NONNEG),
     "sleep.disruption": _s(0.0, "probability that a ripple is cut short by inhibition",
                            **FRACTION),
-    "sleep.disruption_delay": _s(15.0, "delay from ripple onset to disruption", "ms", **NONNEG),
+    "sleep.disruption_delay": _s(10.0, "delay from ripple onset to disruption", "ms", **NONNEG),
     "sleep.disruption_depth": _s(40.0, "hyperpolarisation of hippocampal E cells while disrupted",
                                  "mV", **NONNEG),
     "sleep.cued_memories": _s([], "memories cued by targeted reactivation (indices)", kind=list),

@@ -236,7 +236,7 @@ def weight_change(ds: xr.Dataset, plots: Mapping[str, Any] | None = None) -> plt
     df["condition"] = [labels[tuple(row)] for row in df[axes].astype(str).itertuples(index=False)]
     df["phase"] = pd.Categorical(df["phase"].astype(str), [str(p) for p in ds["phase"].values])
     palette = value_colours(list(dict.fromkeys(labels.values())), plots)
-    fig, ax = plt.subplots(figsize=(5.5, 3.6), layout="constrained")
+    fig, ax = plt.subplots(figsize=(7.0, 3.6), layout="constrained")
     _weight_lines(df, palette, ax)
     ax.set(
         xlabel="after phase",
@@ -263,7 +263,7 @@ def _weight_lines(df: pd.DataFrame, palette: dict, ax) -> None:
         err_style="bars",
         ax=ax,
     )
-    ax.legend(frameon=False, fontsize="small")
+    ax.legend(frameon=False, fontsize="small", loc="center left", bbox_to_anchor=(1.02, 0.5))
 
 
 def _condition_labels(ds: xr.Dataset, axes: Sequence[str]) -> dict[tuple[str, ...], str]:
