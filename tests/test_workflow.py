@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, TINY, job_counts, run_snakemake
+from conftest import REPO, job_counts, run_snakemake
 
 from consolidation.grid import ConfigError, cell_path, format_value, load_studies
 
@@ -155,5 +155,19 @@ def test_environment_yml_pins_the_same_versions_as_requirements():
     assert _pins(pip) == _pins((REPO / "requirements.txt").read_text().splitlines())
 
 
-def test_tiny_config_is_the_test_config():
-    assert TINY.exists()
+def test_netcdf_round_trip_is_atomic_with_h5netcdf(tmp_path):
+    """h5netcdf needs h5py to write: this fails with 'No module named h5py' if it is missing."""
+    import numpy as np
+    import xarray as xr
+
+    from consolidation.io import read_netcdf, write_netcdf
+
+    ds = xr.Dataset(
+        {"recall": (("memory",), np.arange(3.0), {"units": "Hz", "long_name": "recall"})},
+        coords={"memory": [0, 1, 2]},
+        attrs={"seed": 1},
+    )
+    path = tmp_path / "cells" / "seed~1.nc"
+    write_netcdf(ds, path)
+    assert [p.name for p in path.parent.iterdir()] == ["seed~1.nc"]
+    xr.testing.assert_identical(read_netcdf(path), ds)

@@ -56,7 +56,7 @@ def colours(plots: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "hpc_e": pal[9],
         "swr": "black",
         "up_state": "0.9",
-        "grid": [pal[i] for i in (1, 2, 4, 5, 6, 8)],
+        "grid": [pal[i] for i in (1, 2, 4, 8, 6, 5)],
     }
 
 
