@@ -176,7 +176,7 @@ def expand_study(name: str, spec: Mapping[str, Any], shared: Mapping[str, Any]) 
     for combo in itertools.product(*axes.values()):
         values = dict(zip(axes, combo, strict=True))
         path = cell_path(values)
-        overrides = {**fixed, **values}
+        overrides = dict(sorted({**fixed, **values}.items()))  # stable params for snakemake
         _parameters(f"{where} grid cell '{path}'", overrides)
         cells.append(Cell(values, path, overrides))
     figures = list(spec.get("figures", FIGURE_KINDS))
