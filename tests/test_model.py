@@ -1,0 +1,108 @@
+"""The model's scientific behaviour, over several seeds (small network, short night).
+
+One session-wide batch of simulations (conditions x seeds, run on all cores) feeds every test
+here; each test states its statistic. Paired contrasts use a bootstrap 95% CI of the mean
+paired difference over seeds.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from consolidation.parameters import Parameters
+from consolidation.simulate import simulate
+from consolidation.stats import bootstrap_ci
+
+SEEDS = [0, 1, 2, 3, 4]
+SMALL = {"network.scale": 0.5, "sleep.duration": 8.0, "wake.duration": 8.0}
+CONDITIONS = {
+    "sleep": {},
+    "wake": {"schedule.offline": "wake"},
+    "disrupted": {"sleep.disruption": 1.0},
+    "high_ach": {"neuromod.ach_sleep": 1.0},
+}
+
+pytestmark = pytest.mark.slow
+
+
+def _run(job: tuple[str, int]) -> tuple[str, int, xr.Dataset]:
+    condition, seed = job
+    ds = simulate(Parameters.from_overrides({**SMALL, **CONDITIONS[condition]}), seed)
+    return condition, seed, ds.drop_vars(["raster_time", "raster_cell", "raster_population"])
+
+
+@pytest.fixture(scope="session")
+def runs() -> dict[tuple[str, int], xr.Dataset]:
+    jobs = [(c, s) for s in SEEDS for c in CONDITIONS]
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=ctx) as pool:
+        return {(c, s): ds for c, s, ds in pool.map(_run, jobs)}
+
+
+def lesioned_recall(runs, condition: str, probe: str = "post") -> np.ndarray:
+    """Per seed: lesioned recall averaged over memories."""
+    return np.array([
+        runs[condition, s].recall.sel(probe=probe, hippocampus="lesioned").mean().item()
+        for s in SEEDS
+    ])
+
+
+def test_one_shot_encoding_is_hippocampus_dependent(runs):
+    """After one exposure, intact recall is clearly above chance and lesioned recall is not."""
+    pre = [runs["sleep", s].recall.sel(probe="pre").mean("memory") for s in SEEDS]
+    intact = np.array([r.sel(hippocampus="intact").item() for r in pre])
+    lesioned = np.array([r.sel(hippocampus="lesioned").item() for r in pre])
+    _, low, _ = bootstrap_ci(intact)
+    assert low > 5.0, f"intact recall {intact} Hz is not clearly above chance (0 Hz)"
+    assert np.abs(lesioned).max() < 2.0, f"lesioned recall {lesioned} Hz before sleep"
+    assert (intact - lesioned).min() > 0
+
+
+@pytest.mark.parametrize("control", ["wake", "disrupted"])
+def test_sleep_consolidates_more_than_control(runs, control):
+    diff = lesioned_recall(runs, "sleep") - lesioned_recall(runs, control)
+    mean, low, high = bootstrap_ci(diff)
+    print(f"sleep - {control}: {mean:.2f} Hz [{low:.2f}, {high:.2f}]")
+    assert low > 0, f"sleep - {control} lesioned recall {diff} Hz: 95% CI [{low:.2f}, {high:.2f}]"
+
+
+def test_high_acetylcholine_in_sleep_blocks_consolidation(runs):
+    diff = lesioned_recall(runs, "sleep") - lesioned_recall(runs, "high_ach")
+    mean, low, high = bootstrap_ci(diff)
+    print(f"low ACh - high ACh: {mean:.2f} Hz [{low:.2f}, {high:.2f}]")
+    assert low > 0, f"low - high ACh lesioned recall {diff} Hz: 95% CI [{low:.2f}, {high:.2f}]"
+
+
+def test_every_memory_is_replayed_during_the_night(runs):
+    """Each memory is the winning index of at least one ripple in every seed's night."""
+    for s in SEEDS:
+        ds = runs["sleep", s]
+        winners = set(ds.swr_memory.values.tolist())
+        assert set(range(ds.sizes["memory"])) <= winners, f"seed {s}: winners {winners}"
+
+
+@pytest.mark.xfail(
+    reason="replay is not yet clean: the winning index holds about 30-45% of a ripple's "
+    "hippocampal spikes, not a majority (open in issue 2)",
+    strict=False,
+)
+def test_most_ripples_replay_one_memory(runs):
+    clear = np.concatenate([runs["sleep", s].swr_purity.values > 0.5 for s in SEEDS])
+    assert clear.mean() > 0.5, f"only {clear.mean():.0%} of ripples are single-memory events"
+
+
+def test_same_seed_gives_identical_dataset():
+    tiny = {"network.scale": 0.2, "sleep.duration": 2.0, "memory.count": 3}
+    a, b = simulate(tiny, 7), simulate(tiny, 7)
+    xr.testing.assert_identical(a.drop_attrs(), b.drop_attrs())
+    assert {k: v for k, v in a.attrs.items() if k != "wall_time_s"} == {
+        k: v for k, v in b.attrs.items() if k != "wall_time_s"
+    }
+    c = simulate(tiny, 8)
+    assert not a.recall.equals(c.recall)
