@@ -47,10 +47,12 @@ def runs() -> dict[tuple[str, int], xr.Dataset]:
 
 def lesioned_recall(runs, condition: str, probe: str = "post") -> np.ndarray:
     """Per seed: lesioned recall averaged over memories."""
-    return np.array([
-        runs[condition, s].recall.sel(probe=probe, hippocampus="lesioned").mean().item()
-        for s in SEEDS
-    ])
+    return np.array(
+        [
+            runs[condition, s].recall.sel(probe=probe, hippocampus="lesioned").mean().item()
+            for s in SEEDS
+        ]
+    )
 
 
 def test_one_shot_encoding_is_hippocampus_dependent(runs):

@@ -128,8 +128,12 @@ def raster_sample(model: Model, params: Parameters, record: Record) -> dict[str,
     """Spikes of cortical and hippocampal E cells around the first few SWRs."""
     k = params["simulation.raster_swrs"]
     if not record.swrs or k == 0:
-        return {"time": np.zeros(0), "cell": np.zeros(0, int), "population": np.zeros(0, int),
-                "window": (0.0, 0.0)}
+        return {
+            "time": np.zeros(0),
+            "cell": np.zeros(0, int),
+            "population": np.zeros(0, int),
+            "window": (0.0, 0.0),
+        }
     start = record.swrs[0]["onset"] - 0.5
     end = record.swrs[min(k, len(record.swrs)) - 1]["onset"] + 0.5
     times, cells, pops = [], [], []
@@ -139,8 +143,12 @@ def raster_sample(model: Model, params: Parameters, record: Record) -> dict[str,
         times.append(t[sel])
         cells.append(c[sel])
         pops.append(np.full(sel.sum(), code))
-    return {"time": np.concatenate(times), "cell": np.concatenate(cells),
-            "population": np.concatenate(pops), "window": (start, end)}
+    return {
+        "time": np.concatenate(times),
+        "cell": np.concatenate(cells),
+        "population": np.concatenate(pops),
+        "window": (start, end),
+    }
 
 
 def _var(dims, data, units: str, long_name: str, **extra) -> xr.Variable:
@@ -152,8 +160,9 @@ def to_dataset(model: Model, params: Parameters, record: Record, ages: list[int]
     n_mem = params["memory.count"]
     labels = list(dict.fromkeys(t["label"] for t in record.tests))
     scores = recall_scores(model, record)
-    recall = np.array([[[scores[lab, m, c] for c in HIPPOCAMPUS] for m in range(n_mem)]
-                       for lab in labels])
+    recall = np.array(
+        [[[scores[lab, m, c] for c in HIPPOCAMPUS] for m in range(n_mem)] for lab in labels]
+    )
     replay = replay_events(model, params, record)
     clear = replay["purity"] > CLEAR_MAJORITY
     replay_count = np.array([int(((replay["memory"] == m) & clear).sum()) for m in range(n_mem)])
@@ -161,78 +170,158 @@ def to_dataset(model: Model, params: Parameters, record: Record, ages: list[int]
     raster = raster_sample(model, params, record)
     w = record.weights
     phase_names = [p["name"] for p in record.phases]
-    phase_rate = np.array([
-        [rates[(t_bins >= p["start"]) & (t_bins < p["end"]), k].mean()
-         if ((t_bins >= p["start"]) & (t_bins < p["end"])).any() else np.nan
-         for k in range(len(POPULATIONS))]
-        for p in record.phases
-    ])
+    phase_rate = np.array(
+        [
+            [
+                rates[(t_bins >= p["start"]) & (t_bins < p["end"]), k].mean()
+                if ((t_bins >= p["start"]) & (t_bins < p["end"])).any()
+                else np.nan
+                for k in range(len(POPULATIONS))
+            ]
+            for p in record.phases
+        ]
+    )
     max_rate = float(rates.max()) if rates.size else 0.0
     up = np.array(record.up_states).reshape(-1, 2)
 
     data = {
-        "recall": _var(("probe", "memory", "hippocampus"), recall, "Hz",
-                       "recall: rate of uncued pattern cells minus rate of cells outside the "
-                       "pattern during a partial cue"),
-        "memory_age": _var(("memory",), np.array(ages), "1",
-                           "nights slept since the memory was last encoded (-1: never)"),
-        "replay_count": _var(("memory",), replay_count, "1",
-                             "SWR events whose hippocampal spikes were mostly this memory's index"),
-        "weight_within": _var(("phase", "memory"), np.array([x["within"] for x in w]), "mV",
-                              "mean cortical E->E weight within the memory's pattern"),
-        "weight_between": _var(("phase",), np.array([x["between"] for x in w]), "mV",
-                               "mean cortical E->E weight between different patterns"),
-        "hpc_weight_within": _var(("phase", "memory"), np.array([x["hpc_within"] for x in w]),
-                                  "mV", "mean hippocampal E->E weight within the memory's index"),
-        "binding_weight": _var(("phase", "memory"), np.array([x["binding"] for x in w]), "mV",
-                               "mean hippocampus->cortex weight from index to pattern"),
-        "phase_start": _var(("phase",), np.array([p["start"] for p in record.phases]), "s",
-                            "phase start time"),
-        "phase_end": _var(("phase",), np.array([p["end"] for p in record.phases]), "s",
-                          "phase end time"),
-        "phase_rate": _var(("phase", "population"), phase_rate, "Hz",
-                           "mean population rate during the phase"),
-        "swr_time": _var(("swr",), np.array([e["onset"] for e in record.swrs]), "s",
-                         "sharp-wave ripple onset"),
-        "swr_seed_memory": _var(("swr",), np.array([e["seed_memory"] for e in record.swrs], int),
-                                "1", "memory whose index cells seeded the ripple (-1: random "
-                                "cells)"),
-        "swr_disrupted": _var(("swr",), np.array([e["disrupted"] for e in record.swrs], bool),
-                              "1", "ripple cut short by disruption"),
-        "swr_memory": _var(("swr",), replay["memory"], "1",
-                           "memory whose index fired most in the ripple window (-1: silent)"),
-        "swr_purity": _var(("swr",), replay["purity"], "1",
-                           "fraction of the ripple's hippocampal spikes from the winning index"),
-        "swr_completion": _var(("swr",), replay["completion"], "1",
-                               "fraction of the winning index's cells that fired"),
-        "swr_cortex_memory": _var(("swr",), replay["cortex_memory"], "1",
-                                  "pattern with the highest cortical rate in the ripple window"),
-        "population_rate": _var(("time", "population"), rates, "Hz",
-                                "population rate, binned"),
+        "recall": _var(
+            ("probe", "memory", "hippocampus"),
+            recall,
+            "Hz",
+            "recall: rate of uncued pattern cells minus rate of cells outside the "
+            "pattern during a partial cue",
+        ),
+        "memory_age": _var(
+            ("memory",),
+            np.array(ages),
+            "1",
+            "nights slept since the memory was last encoded (-1: never)",
+        ),
+        "replay_count": _var(
+            ("memory",),
+            replay_count,
+            "1",
+            "SWR events whose hippocampal spikes were mostly this memory's index",
+        ),
+        "weight_within": _var(
+            ("phase", "memory"),
+            np.array([x["within"] for x in w]),
+            "mV",
+            "mean cortical E->E weight within the memory's pattern",
+        ),
+        "weight_between": _var(
+            ("phase",),
+            np.array([x["between"] for x in w]),
+            "mV",
+            "mean cortical E->E weight between different patterns",
+        ),
+        "hpc_weight_within": _var(
+            ("phase", "memory"),
+            np.array([x["hpc_within"] for x in w]),
+            "mV",
+            "mean hippocampal E->E weight within the memory's index",
+        ),
+        "binding_weight": _var(
+            ("phase", "memory"),
+            np.array([x["binding"] for x in w]),
+            "mV",
+            "mean hippocampus->cortex weight from index to pattern",
+        ),
+        "phase_start": _var(
+            ("phase",), np.array([p["start"] for p in record.phases]), "s", "phase start time"
+        ),
+        "phase_end": _var(
+            ("phase",), np.array([p["end"] for p in record.phases]), "s", "phase end time"
+        ),
+        "phase_rate": _var(
+            ("phase", "population"), phase_rate, "Hz", "mean population rate during the phase"
+        ),
+        "swr_time": _var(
+            ("swr",), np.array([e["onset"] for e in record.swrs]), "s", "sharp-wave ripple onset"
+        ),
+        "swr_seed_memory": _var(
+            ("swr",),
+            np.array([e["seed_memory"] for e in record.swrs], int),
+            "1",
+            "memory whose index cells seeded the ripple (-1: random cells)",
+        ),
+        "swr_disrupted": _var(
+            ("swr",),
+            np.array([e["disrupted"] for e in record.swrs], bool),
+            "1",
+            "ripple cut short by disruption",
+        ),
+        "swr_memory": _var(
+            ("swr",),
+            replay["memory"],
+            "1",
+            "memory whose index fired most in the ripple window (-1: silent)",
+        ),
+        "swr_purity": _var(
+            ("swr",),
+            replay["purity"],
+            "1",
+            "fraction of the ripple's hippocampal spikes from the winning index",
+        ),
+        "swr_completion": _var(
+            ("swr",), replay["completion"], "1", "fraction of the winning index's cells that fired"
+        ),
+        "swr_cortex_memory": _var(
+            ("swr",),
+            replay["cortex_memory"],
+            "1",
+            "pattern with the highest cortical rate in the ripple window",
+        ),
+        "population_rate": _var(("time", "population"), rates, "Hz", "population rate, binned"),
         "up_start": _var(("up_state",), up[:, 0], "s", "slow-oscillation up state start"),
         "up_end": _var(("up_state",), up[:, 1], "s", "slow-oscillation up state end"),
         "raster_time": _var(("spike",), raster["time"], "s", "spike time (raster sample)"),
         "raster_cell": _var(("spike",), raster["cell"], "1", "cell index within its population"),
-        "raster_population": _var(("spike",), raster["population"], "1",
-                                  "population of the spike", flag_values="0 1",
-                                  flag_meanings="ctx_e hpc_e"),
-        "pattern": _var(("memory", "ctx_cell"), model.memories.patterns, "1",
-                        "cortical E cell belongs to the memory's pattern"),
-        "index": _var(("memory", "hpc_cell"), model.memories.indices, "1",
-                      "hippocampal E cell belongs to the memory's index"),
+        "raster_population": _var(
+            ("spike",),
+            raster["population"],
+            "1",
+            "population of the spike",
+            flag_values="0 1",
+            flag_meanings="ctx_e hpc_e",
+        ),
+        "pattern": _var(
+            ("memory", "ctx_cell"),
+            model.memories.patterns,
+            "1",
+            "cortical E cell belongs to the memory's pattern",
+        ),
+        "index": _var(
+            ("memory", "hpc_cell"),
+            model.memories.indices,
+            "1",
+            "hippocampal E cell belongs to the memory's index",
+        ),
         "max_population_rate": _var((), max_rate, "Hz", "largest binned population rate"),
-        "runaway": _var((), max_rate > params["simulation.max_rate"], "1",
-                        "population rate exceeded simulation.max_rate (runaway activity)"),
+        "runaway": _var(
+            (),
+            max_rate > params["simulation.max_rate"],
+            "1",
+            "population rate exceeded simulation.max_rate (runaway activity)",
+        ),
     }
     coords = {
         "probe": _var(("probe",), np.array(labels, dtype=object), "1", "test phase label"),
         "memory": _var(("memory",), np.arange(n_mem), "1", "memory index"),
-        "hippocampus": _var(("hippocampus",), np.array(HIPPOCAMPUS, dtype=object), "1",
-                            "hippocampus condition at test"),
-        "phase": _var(("phase",), np.array(phase_names, dtype=object), "1",
-                      "schedule phase (index:kind[:label])"),
-        "population": _var(("population",), np.array(POPULATIONS, dtype=object), "1",
-                           "population"),
+        "hippocampus": _var(
+            ("hippocampus",),
+            np.array(HIPPOCAMPUS, dtype=object),
+            "1",
+            "hippocampus condition at test",
+        ),
+        "phase": _var(
+            ("phase",),
+            np.array(phase_names, dtype=object),
+            "1",
+            "schedule phase (index:kind[:label])",
+        ),
+        "population": _var(("population",), np.array(POPULATIONS, dtype=object), "1", "population"),
         "time": _var(("time",), t_bins, "s", "time (bin centre)"),
     }
     ds = xr.Dataset(data, coords=coords)

@@ -26,13 +26,18 @@ offset : volt (shared)              # schedule-controlled shift: down states, le
 """
 
 # Cortex: the slow oscillation's down states are a shared hyperpolarising offset.
-CORTEX = LIF + """
+CORTEX = (
+    LIF
+    + """
 I_ctrl = offset : volt
 """
+)
 
 # Hippocampal E cells: spike-triggered adaptation, and ripple-locked drive relative to the
 # onset time t_swr of the current sharp-wave ripple (excitability, then optional disruption).
-HIPPOCAMPUS_E = LIF + """
+HIPPOCAMPUS_E = (
+    LIF
+    + """
 I_ctrl = offset - a + I_ripple - I_disrupt : volt
 da/dt = -a / tau_a : volt
 tau_a : second (shared, constant)    # adaptation decay
@@ -45,12 +50,17 @@ disrupt_delay : second (shared, constant)
 disrupt_len : second (shared, constant)
 disrupt_depth : volt (shared, constant)
 I_ripple = swr_exc * int(t >= t_swr and t < t_swr + swr_len) : volt
-I_disrupt = disrupt_depth * disrupted * int(t >= t_swr + disrupt_delay and t < t_swr + disrupt_len) : volt
+I_disrupt = disrupt_depth * disrupted * in_disruption : volt
+in_disruption = int(t >= t_swr + disrupt_delay and t < t_swr + disrupt_len) : 1
 """
+)
 
-HIPPOCAMPUS_I = LIF + """
+HIPPOCAMPUS_I = (
+    LIF
+    + """
 I_ctrl = offset : volt
 """
+)
 
 # A Poisson source, one per target cell: `driven` cells fire at `rate` while the stimulus is on;
 # `seeded` cells fire at `seed_rate` for `seed_len` after the ripple onset t_swr.
@@ -66,8 +76,9 @@ t_swr : second (shared)
 
 # One plastic synapse form for every pathway. A presynaptic spike reads the postsynaptic trace
 # y, a postsynaptic spike reads the presynaptic trace x; the rule is in the constants:
-#   symmetric (thresholded Hebbian): k = 1 both sides, c_presyn, c_postsyn > 0 set rate thresholds;
-#   Bi & Poo pair rule: k_postsyn = 1 (LTP, tau_x = tau+), k_presyn = -A- (LTD, tau_y = tau-), c = 0.
+#   symmetric (thresholded Hebbian): k = 1 on both sides, c_presyn, c_postsyn > 0 set thresholds;
+#   Bi & Poo pair rule: k_postsyn = 1 (LTP, tau_x = tau+), k_presyn = -A- (LTD, tau_y = tau-),
+#   no c terms.
 PLASTIC = """
 w : volt
 w_max : volt (shared, constant)
@@ -124,7 +135,12 @@ def population(name: str, n: int, kind: str, params: Parameters) -> b2.NeuronGro
     group = b2.NeuronGroup(
         # Forward Euler: the ripple-locked drive depends on t, which rules out "exact"; with
         # dt <= 0.2 ms against tau >= 10 ms its error is far below the input noise.
-        n, eqs, threshold="v > v_th", reset=reset, refractory="t_ref", method="euler",
+        n,
+        eqs,
+        threshold="v > v_th",
+        reset=reset,
+        refractory="t_ref",
+        method="euler",
         name=name,
     )
     inhibitory = name.endswith("_i")
@@ -192,8 +208,13 @@ def static_projection(
 def plastic_synapses(source, target, name: str) -> b2.Synapses:
     """Unconnected plastic synapses (the one form every pathway uses)."""
     syn = b2.Synapses(
-        source, target, PLASTIC, on_pre=PLASTIC_ON_PRE, on_post=PLASTIC_ON_POST,
-        method="exact", name=name,
+        source,
+        target,
+        PLASTIC,
+        on_pre=PLASTIC_ON_PRE,
+        on_post=PLASTIC_ON_POST,
+        method="exact",
+        name=name,
     )
     return syn
 
@@ -285,20 +306,44 @@ def build_network(params: Parameters, rng: np.random.Generator) -> Model:
 
     plastic = {
         "ctx_ee": plastic_projection(
-            ctx_e, ctx_e, params, "cortex", params["cortex.p_ee"], w("cortex.w_ee"),
-            w("cortex.w_ee_max"), "ctx_ee",
+            ctx_e,
+            ctx_e,
+            params,
+            "cortex",
+            params["cortex.p_ee"],
+            w("cortex.w_ee"),
+            w("cortex.w_ee_max"),
+            "ctx_ee",
         ),
         "hpc_ee": plastic_projection(
-            hpc_e, hpc_e, params, "hippocampus", params["hippocampus.p_ee"],
-            w("hippocampus.w_ee"), w("hippocampus.w_ee_max"), "hpc_ee",
+            hpc_e,
+            hpc_e,
+            params,
+            "hippocampus",
+            params["hippocampus.p_ee"],
+            w("hippocampus.w_ee"),
+            w("hippocampus.w_ee_max"),
+            "hpc_ee",
         ),
         "hpc_ctx": plastic_projection(
-            hpc_e, ctx_e, params, "projection", params["projection.p"], w("projection.w_hc"),
-            w("projection.w_hc_max"), "hpc_ctx",
+            hpc_e,
+            ctx_e,
+            params,
+            "projection",
+            params["projection.p"],
+            w("projection.w_hc"),
+            w("projection.w_hc_max"),
+            "hpc_ctx",
         ),
         "ctx_hpc": plastic_projection(
-            ctx_e, hpc_e, params, "projection", params["projection.p"], w("projection.w_ch"),
-            w("projection.w_ch_max"), "ctx_hpc",
+            ctx_e,
+            hpc_e,
+            params,
+            "projection",
+            params["projection.p"],
+            w("projection.w_ch"),
+            w("projection.w_ch_max"),
+            "ctx_hpc",
         ),
     }
     static = []

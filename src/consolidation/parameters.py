@@ -16,12 +16,17 @@ from typing import Any
 
 import brian2 as b2
 
-
 # Unit names a config may use (in numbers' declared units and in strings like "200 ms").
 UNITS = {
-    "s": b2.second, "second": b2.second, "ms": b2.ms, "us": b2.us,
-    "V": b2.volt, "volt": b2.volt, "mV": b2.mV,
-    "Hz": b2.Hz, "kHz": b2.kHz,
+    "s": b2.second,
+    "second": b2.second,
+    "ms": b2.ms,
+    "us": b2.us,
+    "V": b2.volt,
+    "volt": b2.volt,
+    "mV": b2.mV,
+    "Hz": b2.Hz,
+    "kHz": b2.kHz,
 }
 
 
@@ -81,13 +86,20 @@ SPECS: dict[str, Spec] = {
     # --- simulation ---
     "simulation.dt": _s(0.2, "integration time step", "ms", 0.01, 1.0),
     "simulation.rate_bin": _s(10.0, "bin width of the stored population rates", "ms", **POSITIVE),
-    "simulation.raster_swrs": _s(3, "number of SWR events whose spikes are kept as a raster", low=0),
+    "simulation.raster_swrs": _s(
+        3, "number of SWR events whose spikes are kept as a raster", low=0
+    ),
     "simulation.max_rate": _s(
-        80.0, "population rate above which a run is flagged as runaway", "Hz", **POSITIVE
+        250.0, "binned population rate above which a run is flagged as runaway", "Hz", **POSITIVE
     ),
     # --- network sizes ---
-    "network.scale": _s(1.0, "multiplies every population size (weights scale as 1/scale)",
-                        low=0.05, high=20.0, low_open=True),
+    "network.scale": _s(
+        1.0,
+        "multiplies every population size (weights scale as 1/scale)",
+        low=0.05,
+        high=20.0,
+        low_open=True,
+    ),
     "network.ctx_e": _s(500, "cortical excitatory cells at scale 1", low=10),
     "network.ctx_i": _s(125, "cortical inhibitory cells at scale 1", low=1),
     "network.hpc_e": _s(250, "hippocampal (CA3) excitatory cells at scale 1", low=10),
@@ -104,12 +116,17 @@ SPECS: dict[str, Spec] = {
     "cell.bg_weight": _s(1.0, "voltage jump per background spike", "mV", **NONNEG),
     # --- memories ---
     "memory.count": _s(5, "number of memories (cortical pattern + hippocampal index each)", low=1),
-    "memory.pattern_fraction": _s(0.1, "fraction of cortical E cells in each pattern", **POSITIVE,
-                                  high=0.5),
-    "memory.index_fraction": _s(0.08, "fraction of hippocampal E cells in each index", **POSITIVE,
-                                high=0.5),
-    "memory.layout": _s("disjoint", "how patterns are drawn: disjoint sets, or independent "
-                        "random sets that may overlap", choices=("disjoint", "random")),
+    "memory.pattern_fraction": _s(
+        0.1, "fraction of cortical E cells in each pattern", **POSITIVE, high=0.5
+    ),
+    "memory.index_fraction": _s(
+        0.08, "fraction of hippocampal E cells in each index", **POSITIVE, high=0.5
+    ),
+    "memory.layout": _s(
+        "disjoint",
+        "how patterns are drawn: disjoint sets, or independent random sets that may overlap",
+        choices=("disjoint", "random"),
+    ),
     # --- cortex ---
     "cortex.p_ee": _s(0.3, "E->E connection probability", **FRACTION),
     "cortex.w_ee": _s(0.3, "initial E->E weight", "mV", **NONNEG),
@@ -137,34 +154,42 @@ SPECS: dict[str, Spec] = {
     "hippocampus.c_pre": _s(0.6, "symmetric rule: depression per presynaptic spike", **NONNEG),
     "hippocampus.c_post": _s(0.6, "symmetric rule: depression per postsynaptic spike", **NONNEG),
     # --- projections between areas ---
-    "projection.p": _s(1.0, "connection probability of cortex<->hippocampus projections",
-                       **FRACTION),
+    "projection.p": _s(
+        1.0, "connection probability of cortex<->hippocampus projections", **FRACTION
+    ),
     "projection.w_hc": _s(0.0, "initial hippocampus->cortex weight", "mV", **NONNEG),
     "projection.w_hc_max": _s(2.0, "upper bound of hippocampus->cortex weights", "mV", **POSITIVE),
     "projection.w_ch": _s(0.0, "initial cortex->hippocampus weight", "mV", **NONNEG),
     "projection.w_ch_max": _s(1.0, "upper bound of cortex->hippocampus weights", "mV", **POSITIVE),
-    "projection.rule": _s("symmetric", "plasticity rule of both projections",
-                          choices=("symmetric", "bipoo")),
-    "projection.eta": _s(0.6, "learning rate of both projections (fast, encoding only)", "mV",
-                         **NONNEG),
+    "projection.rule": _s(
+        "symmetric", "plasticity rule of both projections", choices=("symmetric", "bipoo")
+    ),
+    "projection.eta": _s(
+        0.6, "learning rate of both projections (fast, encoding only)", "mV", **NONNEG
+    ),
     "projection.c_pre": _s(0.6, "symmetric rule: depression per presynaptic spike", **NONNEG),
     "projection.c_post": _s(0.6, "symmetric rule: depression per postsynaptic spike", **NONNEG),
     # --- STDP windows ---
     "stdp.tau": _s(20.0, "symmetric rule: trace time constant (both sides)", "ms", **POSITIVE),
     "stdp.tau_plus": _s(16.8, "Bi & Poo rule: potentiation time constant", "ms", **POSITIVE),
     "stdp.tau_minus": _s(33.7, "Bi & Poo rule: depression time constant", "ms", **POSITIVE),
-    "stdp.a_minus": _s(0.5, "Bi & Poo rule: depression amplitude relative to potentiation",
-                       **NONNEG),
+    "stdp.a_minus": _s(
+        0.5, "Bi & Poo rule: depression amplitude relative to potentiation", **NONNEG
+    ),
     # --- neuromodulation ---
-    "neuromod.ach_wake": _s(1.0, "acetylcholine level in wake (encoding, wake rest, test)",
-                            **FRACTION),
+    "neuromod.ach_wake": _s(
+        1.0, "acetylcholine level in wake (encoding, wake rest, test)", **FRACTION
+    ),
     "neuromod.ach_sleep": _s(0.0, "acetylcholine level in NREM sleep", **FRACTION),
-    "neuromod.ach_recurrent": _s(0.3, "fraction of cortical E->E transmission that full ACh "
-                                 "suppresses", **FRACTION),
-    "neuromod.ach_feedback": _s(0.75, "fraction of hippocampus->cortex transmission that full ACh "
-                                "suppresses", **FRACTION),
-    "neuromod.dopamine": _s(1.0, "novelty/dopamine factor on hippocampal learning during encoding",
-                            low=0.0, high=10.0),
+    "neuromod.ach_recurrent": _s(
+        0.3, "fraction of cortical E->E transmission that full ACh suppresses", **FRACTION
+    ),
+    "neuromod.ach_feedback": _s(
+        0.75, "fraction of hippocampus->cortex transmission that full ACh suppresses", **FRACTION
+    ),
+    "neuromod.dopamine": _s(
+        1.0, "novelty/dopamine factor on hippocampal learning during encoding", low=0.0, high=10.0
+    ),
     # --- encoding ---
     "encoding.duration": _s(400.0, "stimulation time per memory per exposure", "ms", **POSITIVE),
     "encoding.gap": _s(200.0, "pause after each stimulation", "ms", **NONNEG),
@@ -172,61 +197,86 @@ SPECS: dict[str, Spec] = {
     "encoding.rate": _s(40.0, "rate of the Poisson stimulus to each driven cell", "Hz", **NONNEG),
     "encoding.weight": _s(2.0, "voltage jump per stimulus spike", "mV", **NONNEG),
     "encoding.inputs": _s(10, "independent stimulus inputs per driven cell", low=0),
-    "encoding.plasticity_gain": _s(1.0, "gain on cortical E->E learning during encoding (the "
-                                   "cortex stays slow: cortex.eta is 100x below the hippocampus)",
-                                   **NONNEG),
+    "encoding.plasticity_gain": _s(
+        1.0,
+        "gain on cortical E->E learning during encoding (the "
+        "cortex stays slow: cortex.eta is 100x below the hippocampus)",
+        **NONNEG,
+    ),
     # --- sleep ---
     "sleep.duration": _s(15.0, "length of a night (one sleep phase)", "s", **POSITIVE),
     "sleep.so_frequency": _s(0.75, "slow-oscillation frequency", "Hz", **POSITIVE),
-    "sleep.up_fraction": _s(0.6, "fraction of each slow-oscillation cycle in the up state",
-                            low=0.05, high=1.0),
-    "sleep.down_depth": _s(10.0, "hyperpolarisation of cortical cells in down states", "mV",
-                           **NONNEG),
+    "sleep.up_fraction": _s(
+        0.6, "fraction of each slow-oscillation cycle in the up state", low=0.05, high=1.0
+    ),
+    "sleep.down_depth": _s(
+        10.0, "hyperpolarisation of cortical cells in down states", "mV", **NONNEG
+    ),
     "sleep.swr_rate": _s(4.0, "sharp-wave ripple rate during up states", "Hz", **NONNEG),
-    "sleep.swr_seed_fraction": _s(0.25, "fraction of an index's cells kicked to start each SWR "
-                                  "(as many random cells when swr_seed_source is random)",
-                                  **POSITIVE, high=1.0),
-    "sleep.swr_seed_source": _s("memory", "where the seed cells come from: one random memory's "
-                                "index, or any hippocampal E cells", choices=("memory", "random")),
-    "sleep.swr_seed_rate": _s(900.0, "rate of the seed kick (each spike jumps by "
-                              "encoding.weight)", "Hz", **NONNEG),
+    "sleep.swr_seed_fraction": _s(
+        0.25,
+        "fraction of an index's cells kicked to start each SWR "
+        "(as many random cells when swr_seed_source is random)",
+        **POSITIVE,
+        high=1.0,
+    ),
+    "sleep.swr_seed_source": _s(
+        "memory",
+        "where the seed cells come from: one random memory's index, or any hippocampal E cells",
+        choices=("memory", "random"),
+    ),
+    "sleep.swr_seed_rate": _s(
+        900.0, "rate of the seed kick (each spike jumps by encoding.weight)", "Hz", **NONNEG
+    ),
     "sleep.swr_seed_duration": _s(10.0, "length of the seed kick", "ms", **POSITIVE),
-    "sleep.swr_excitability": _s(0.0, "depolarisation of all hippocampal E cells during a ripple",
-                                 "mV", **NONNEG),
+    "sleep.swr_excitability": _s(
+        0.0, "depolarisation of all hippocampal E cells during a ripple", "mV", **NONNEG
+    ),
     "sleep.swr_duration": _s(60.0, "length of the ripple excitability window", "ms", **POSITIVE),
-    "sleep.plasticity_window": _s(80.0, "cortical plasticity is on from ripple onset for this "
-                                  "long", "ms", **POSITIVE),
-    "sleep.plasticity_gain": _s(40.0, "gain on cortical learning inside ripple windows (low-ACh "
-                                "sleep state)", **NONNEG),
-    "sleep.disruption": _s(0.0, "probability that a ripple is cut short by inhibition",
-                           **FRACTION),
+    "sleep.plasticity_window": _s(
+        80.0, "cortical plasticity is on from ripple onset for this long", "ms", **POSITIVE
+    ),
+    "sleep.plasticity_gain": _s(
+        40.0, "gain on cortical learning inside ripple windows (low-ACh sleep state)", **NONNEG
+    ),
+    "sleep.disruption": _s(0.0, "probability that a ripple is cut short by inhibition", **FRACTION),
     "sleep.disruption_delay": _s(10.0, "delay from ripple onset to disruption", "ms", **NONNEG),
-    "sleep.disruption_depth": _s(40.0, "hyperpolarisation of hippocampal E cells while disrupted",
-                                 "mV", **NONNEG),
+    "sleep.disruption_depth": _s(
+        40.0, "hyperpolarisation of hippocampal E cells while disrupted", "mV", **NONNEG
+    ),
     "sleep.cued_memories": _s([], "memories cued by targeted reactivation (indices)", kind=list),
-    "sleep.cue_bias": _s(0.5, "probability that a ripple is seeded from a cued memory when some "
-                         "are cued", **FRACTION),
-    "sleep.downscale": _s(0.0, "synaptic downscaling at the end of sleep: fractional cut of "
-                          "cortical E->E weights", **FRACTION),
-    "sleep.downscale_spare": _s(0.9, "weights above this quantile are spared by downscaling",
-                                **FRACTION),
+    "sleep.cue_bias": _s(
+        0.5, "probability that a ripple is seeded from a cued memory when some are cued", **FRACTION
+    ),
+    "sleep.downscale": _s(
+        0.0,
+        "synaptic downscaling at the end of sleep: fractional cut of cortical E->E weights",
+        **FRACTION,
+    ),
+    "sleep.downscale_spare": _s(
+        0.9, "weights above this quantile are spared by downscaling", **FRACTION
+    ),
     # --- wake rest ---
     "wake.duration": _s(15.0, "length of a wake rest phase", "s", **POSITIVE),
     "wake.plasticity_gain": _s(1.0, "cortical plasticity gain during wake rest", **NONNEG),
     # --- test ---
-    "test.cue_fraction": _s(0.3, "fraction of a pattern's cells cued at test", low=0.05,
-                            high=0.95),
+    "test.cue_fraction": _s(0.3, "fraction of a pattern's cells cued at test", low=0.05, high=0.95),
     "test.duration": _s(200.0, "length of each cue", "ms", **POSITIVE),
     "test.gap": _s(100.0, "pause after each cue", "ms", **NONNEG),
-    "test.lesion_depth": _s(40.0, "hyperpolarisation of hippocampal E cells when lesioned", "mV",
-                            **NONNEG),
+    "test.lesion_depth": _s(
+        40.0, "hyperpolarisation of hippocampal E cells when lesioned", "mV", **NONNEG
+    ),
     # --- days ---
-    "day.hpc_decay": _s(0.5, "fraction of learned hippocampal and projection weight lost at each "
-                        "day boundary", **FRACTION),
+    "day.hpc_decay": _s(
+        0.5,
+        "fraction of learned hippocampal and projection weight lost at each day boundary",
+        **FRACTION,
+    ),
     # --- schedule ---
     "schedule.offline": _s("sleep", "what an 'offline' phase is", choices=("sleep", "wake")),
-    "schedule.phases": _s(DEFAULT_SCHEDULE, "the phases, in order (see README: schedules)",
-                          kind=list),
+    "schedule.phases": _s(
+        DEFAULT_SCHEDULE, "the phases, in order (see README: schedules)", kind=list
+    ),
 }
 
 SECTIONS = sorted({name.split(".")[0] for name in SPECS})
@@ -279,8 +329,7 @@ def _parse_quantity(name: str, spec: Spec, text: str) -> float:
         ) from None
     if not b2.have_same_dimensions(given, unit):
         raise ParameterError(
-            f"parameter '{name}': {text!r} has the wrong unit; expected a quantity in "
-            f"{spec.unit}"
+            f"parameter '{name}': {text!r} has the wrong unit; expected a quantity in {spec.unit}"
         )
     return float(given / unit)
 
@@ -342,8 +391,10 @@ class Parameters(Mapping):
                     f"parameter 'sleep.cued_memories': {i!r} is not a memory index "
                     f"(allowed: integers 0..{n_mem - 1})"
                 )
-        for size, frac in (("network.ctx_e", "memory.pattern_fraction"),
-                           ("network.hpc_e", "memory.index_fraction")):
+        for size, frac in (
+            ("network.ctx_e", "memory.pattern_fraction"),
+            ("network.hpc_e", "memory.index_fraction"),
+        ):
             if self.values["memory.layout"] == "disjoint" and n_mem * self.values[frac] > 1:
                 raise ParameterError(
                     f"parameter '{frac}': {n_mem} disjoint memories of fraction "
@@ -378,8 +429,7 @@ def _unknown(name: str) -> str:
     section = name.split(".")[0]
     if section in SECTIONS:
         close = [k for k in SPECS if k.startswith(section + ".")]
-        return (f"unknown parameter '{name}'; parameters in '{section}': "
-                + ", ".join(close))
+        return f"unknown parameter '{name}'; parameters in '{section}': " + ", ".join(close)
     return f"unknown parameter '{name}'; known sections: " + ", ".join(SECTIONS)
 
 

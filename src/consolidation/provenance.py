@@ -15,8 +15,10 @@ PACKAGES = ("brian2", "numpy", "xarray", "scipy")
 
 def cython_cache_dir() -> Path:
     """brian2's compiled-extension cache, kept per brian2 version in one known place."""
-    root = os.environ.get("CONSOLIDATION_CACHE") or os.environ.get("XDG_CACHE_HOME") or (
-        Path.home() / ".cache"
+    root = (
+        os.environ.get("CONSOLIDATION_CACHE")
+        or os.environ.get("XDG_CACHE_HOME")
+        or (Path.home() / ".cache")
     )
     path = Path(root) / "consolidation" / f"cython-brian2-{version('brian2')}"
     path.mkdir(parents=True, exist_ok=True)
@@ -32,8 +34,11 @@ def code_revision() -> tuple[str, bool]:
             ["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, check=True
         ).stdout.strip()
         status = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=here,
-            capture_output=True, text=True, check=True,
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=here,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
         return rev, bool(status)
     except (OSError, subprocess.CalledProcessError):
@@ -52,12 +57,14 @@ def attributes(params, seed: int, wall_time: float) -> dict:
     rev, dirty = code_revision()
     attrs = {f"param.{k}": v for k, v in params.flat().items()}
     attrs.update(versions())
-    attrs.update({
-        "seed": int(seed),
-        "code_revision": rev,
-        "code_dirty": int(dirty),
-        "host": socket.gethostname(),
-        "wall_time_s": float(wall_time),
-        "Conventions": "CF-1.10",
-    })
+    attrs.update(
+        {
+            "seed": int(seed),
+            "code_revision": rev,
+            "code_dirty": int(dirty),
+            "host": socket.gethostname(),
+            "wall_time_s": float(wall_time),
+            "Conventions": "CF-1.10",
+        }
+    )
     return attrs

@@ -72,8 +72,9 @@ def validate_phases(phases: Any) -> None:
                 raise ParameterError(f"{where}: test label {label!r} is used twice")
             labels.add(label)
     if not labels:
-        raise ParameterError(f"parameter '{key}': the schedule has no test phase, so nothing "
-                             "would be measured")
+        raise ParameterError(
+            f"parameter '{key}': the schedule has no test phase, so nothing would be measured"
+        )
 
 
 def expand(params) -> list[dict[str, Any]]:

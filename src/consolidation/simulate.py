@@ -83,8 +83,9 @@ class Runner:
         for _ in range(phase["exposures"]):
             for m in phase["memories"]:
                 self.drive(ctx=mem.patterns[m], hpc=mem.indices[m])
-                self.learning(cortex=p["encoding.plasticity_gain"],
-                              hippocampus=p["neuromod.dopamine"])
+                self.learning(
+                    cortex=p["encoding.plasticity_gain"], hippocampus=p["neuromod.dopamine"]
+                )
                 self.run(p["encoding.duration"] / 1e3)
                 self.drive()
                 self.learning()
@@ -175,8 +176,13 @@ class Runner:
                 start = self.now
                 self.run(p["test.duration"] / 1e3)
                 self.record.tests.append(
-                    {"label": phase["label"], "memory": m, "condition": condition,
-                     "start": start, "end": self.now}
+                    {
+                        "label": phase["label"],
+                        "memory": m,
+                        "condition": condition,
+                        "start": start,
+                        "end": self.now,
+                    }
                 )
                 self.drive()
                 self.run(p["test.gap"] / 1e3)

@@ -26,7 +26,10 @@ def stdp_window(params: Parameters, pathway: str, offsets_ms: np.ndarray) -> np.
     t_post = t_pre + offsets / 1e3
     pre = b2.SpikeGeneratorGroup(n, np.arange(n), t_pre * b2.second)
     post = b2.NeuronGroup(
-        n, "v : volt\nt_spike : second", threshold="abs(t - t_spike) < 0.5 * dt", reset="",
+        n,
+        "v : volt\nt_spike : second",
+        threshold="abs(t - t_spike) < 0.5 * dt",
+        reset="",
         name="stdp_post",
     )
     post.t_spike = t_post * b2.second
