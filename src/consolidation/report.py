@@ -228,7 +228,13 @@ def provenance_section(
             f"{seconds.min():.1f}-{seconds.max():.1f}" if len(seconds) else "n/a",
         ],
     ]
-    cell_revisions = sorted({str(ds.attrs.get("code_revision", "")) for ds in datasets.values()})
+    cell_revisions = sorted(
+        {
+            rev
+            for ds in datasets.values()
+            for rev in str(ds.attrs.get("code_revision", "")).split(",")
+        }
+    )
     revisions = [
         ["workflow checkout", git_revision(Path(__file__).resolve().parent)],
         ["model code of the cells", ", ".join(cell_revisions)],
