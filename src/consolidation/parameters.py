@@ -184,6 +184,12 @@ SPECS: dict[str, Spec] = {
     "neuromod.ach_recurrent": _s(
         0.3, "fraction of cortical E->E transmission that full ACh suppresses", **FRACTION
     ),
+    "neuromod.ach_hpc_recurrent": _s(
+        0.0,
+        "fraction of hippocampal E->E transmission that full ACh suppresses (keeps stored "
+        "indices from reactivating, and binding to the new one, during encoding)",
+        **FRACTION,
+    ),
     "neuromod.ach_feedback": _s(
         0.75, "fraction of hippocampus->cortex transmission that full ACh suppresses", **FRACTION
     ),

@@ -49,9 +49,10 @@ class Runner:
 
     # --- controls -------------------------------------------------------------------------
     def brain_state(self, ach: float) -> None:
-        """Acetylcholine suppresses cortical recurrence and hippocampal feedback (Hasselmo)."""
+        """Acetylcholine suppresses recurrent and hippocampus->cortex transmission (Hasselmo)."""
         self.syn["ctx_ee"].gain = 1 - ach * self.p["neuromod.ach_recurrent"]
         self.syn["hpc_ctx"].gain = 1 - ach * self.p["neuromod.ach_feedback"]
+        self.syn["hpc_ee"].gain = 1 - ach * self.p["neuromod.ach_hpc_recurrent"]
 
     def learning(self, cortex: float = 0.0, hippocampus: float = 0.0) -> None:
         """Learning gains: cortex multiplies cortex.eta; hippocampus multiplies the fast rates."""
