@@ -175,20 +175,3 @@ def recall_outcome(ds: xr.Dataset, hippocampus: str = "lesioned") -> xr.DataArra
         units="Hz",
         long_name=f"recall at probe '{ds['probe'].values[-1]}', hippocampus {label}",
     )
-
-
-def bootstrap_ci(
-    values: Sequence[float] | np.ndarray, level: float = 0.95, n_boot: int = 10_000, seed: int = 0
-) -> tuple[float, float, float]:
-    """Mean and percentile bootstrap CI of the mean over seeds (NaNs dropped)."""
-    x = np.asarray(values, dtype=float)
-    x = x[np.isfinite(x)]
-    if x.size == 0:
-        return np.nan, np.nan, np.nan
-    if x.size == 1:
-        return float(x[0]), float(x[0]), float(x[0])
-    rng = np.random.default_rng(seed)
-    means = x[rng.integers(0, x.size, size=(n_boot, x.size))].mean(axis=1)
-    alpha = (1 - level) / 2
-    lo, hi = np.quantile(means, [alpha, 1 - alpha])
-    return float(x.mean()), float(lo), float(hi)

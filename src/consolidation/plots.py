@@ -19,8 +19,9 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 import xarray as xr  # noqa: E402
 
-from consolidation.collect import bootstrap_ci, recall_outcome  # noqa: E402
+from consolidation.collect import recall_outcome  # noqa: E402
 from consolidation.io import atomic_path  # noqa: E402
+from consolidation.stats import bootstrap_ci  # noqa: E402
 
 DEFAULTS: dict[str, Any] = {
     "dpi": 150,

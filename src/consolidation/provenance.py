@@ -26,9 +26,12 @@ def cython_cache_dir() -> Path:
 
 
 @cache
-def code_revision() -> tuple[str, bool]:
-    """(git commit, dirty) of the source tree this package runs from; 'unknown' outside git."""
-    here = Path(__file__).resolve().parent
+def code_revision(where: str | Path | None = None) -> tuple[str, bool]:
+    """(git commit, dirty) of a git tree (default: the one this package runs from).
+
+    'unknown' outside git.
+    """
+    here = Path(where) if where is not None else Path(__file__).resolve().parent
     try:
         rev = subprocess.run(
             ["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, check=True

@@ -13,7 +13,6 @@ import html
 import itertools
 import json
 import re
-import subprocess
 from collections.abc import Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -24,8 +23,10 @@ import pandas as pd
 import xarray as xr
 import yaml
 
-from consolidation.collect import bootstrap_ci, recall_outcome
+from consolidation.collect import recall_outcome
 from consolidation.io import read_netcdf
+from consolidation.provenance import code_revision
+from consolidation.stats import bootstrap_ci
 
 PACKAGES = (
     "consolidation",
@@ -133,20 +134,10 @@ def package_versions() -> dict[str, str]:
 
 
 def git_revision(where: str | Path = ".") -> str:
-    try:
-        rev = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=where, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=where,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        return rev + (" (uncommitted changes)" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
+    rev, dirty = code_revision(Path(where).resolve())
+    if rev == "unknown":
         return "unknown (not a git checkout)"
+    return rev + (" (uncommitted changes)" if dirty else "")
 
 
 def _img(path: str | Path) -> str:
