@@ -147,7 +147,7 @@ SPECS: dict[str, Spec] = {
     "hippocampus.w_ei": _s(1.5, "E->I weight", "mV", **NONNEG),
     "hippocampus.w_ie": _s(3.0, "I->E weight (a hyperpolarising jump)", "mV", **NONNEG),
     "hippocampus.w_ii": _s(2.0, "I->I weight (a hyperpolarising jump)", "mV", **NONNEG),
-    "hippocampus.adaptation": _s(2.0, "spike-triggered adaptation jump, E cells", "mV", **NONNEG),
+    "hippocampus.adaptation": _s(3.0, "spike-triggered adaptation jump, E cells", "mV", **NONNEG),
     "hippocampus.tau_adaptation": _s(500.0, "adaptation decay time", "ms", **POSITIVE),
     "hippocampus.rule": _s("symmetric", "E->E plasticity rule", choices=("symmetric", "bipoo")),
     "hippocampus.eta": _s(0.375, "E->E learning rate (fast: one-shot binding)", "mV", **NONNEG),
@@ -185,7 +185,7 @@ SPECS: dict[str, Spec] = {
         0.3, "fraction of cortical E->E transmission that full ACh suppresses", **FRACTION
     ),
     "neuromod.ach_hpc_recurrent": _s(
-        0.0,
+        0.8,
         "fraction of hippocampal E->E transmission that full ACh suppresses (keeps stored "
         "indices from reactivating, and binding to the new one, during encoding)",
         **FRACTION,
@@ -220,7 +220,7 @@ SPECS: dict[str, Spec] = {
     ),
     "sleep.swr_rate": _s(4.0, "sharp-wave ripple rate during up states", "Hz", **NONNEG),
     "sleep.swr_seed_fraction": _s(
-        0.25,
+        0.4,
         "fraction of an index's cells kicked to start each SWR "
         "(as many random cells when swr_seed_source is random)",
         **POSITIVE,
@@ -232,9 +232,9 @@ SPECS: dict[str, Spec] = {
         choices=("memory", "random"),
     ),
     "sleep.swr_seed_rate": _s(
-        900.0, "rate of the seed kick (each spike jumps by encoding.weight)", "Hz", **NONNEG
+        600.0, "rate of the seed kick (each spike jumps by encoding.weight)", "Hz", **NONNEG
     ),
-    "sleep.swr_seed_duration": _s(10.0, "length of the seed kick", "ms", **POSITIVE),
+    "sleep.swr_seed_duration": _s(50.0, "length of the seed kick", "ms", **POSITIVE),
     "sleep.swr_excitability": _s(
         0.0, "depolarisation of all hippocampal E cells during a ripple", "mV", **NONNEG
     ),
