@@ -231,12 +231,6 @@ SPECS: dict[str, Spec] = {
         "where the seed cells come from: one random memory's index, or any hippocampal E cells",
         choices=("memory", "random"),
     ),
-    "sleep.swr_seed_order": _s(
-        "balanced",
-        "which memory seeds the next ripple (swr_seed_source memory): balanced draws every "
-        "memory once per cycle in random order, random draws independently",
-        choices=("balanced", "random"),
-    ),
     "sleep.swr_seed_rate": _s(
         600.0, "rate of the seed kick (each spike jumps by encoding.weight)", "Hz", **NONNEG
     ),

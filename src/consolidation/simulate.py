@@ -46,7 +46,6 @@ class Runner:
         self.record = Record()
         self.g, self.syn = model.groups, model.plastic
         self.initial_w = {k: np.asarray(self.syn[k].w[:]).copy() for k in HPC_PATHWAYS}
-        self.seed_cycle: list[int] = []
 
     # --- controls -------------------------------------------------------------------------
     def brain_state(self, ach: float) -> None:
@@ -141,22 +140,13 @@ class Runner:
         if cued and rng.random() < p["sleep.cue_bias"]:
             memory = int(rng.choice(cued))
         elif p["sleep.swr_seed_source"] == "memory":
-            memory = self.next_seed_memory()
+            memory = int(rng.integers(p["memory.count"]))
         else:
             memory = -1
         pool = np.flatnonzero(mem.indices[memory]) if memory >= 0 else np.arange(n_hpc)
         seeds = np.zeros(n_hpc, dtype=bool)
         seeds[rng.choice(pool, size=min(k, len(pool)), replace=False)] = True
         return memory, seeds
-
-    def next_seed_memory(self) -> int:
-        """A random memory; 'balanced' order seeds each once per cycle, in shuffled order."""
-        n = self.p["memory.count"]
-        if self.p["sleep.swr_seed_order"] == "random":
-            return int(self.rng.integers(n))
-        if not self.seed_cycle:
-            self.seed_cycle = self.rng.permutation(n).tolist()
-        return int(self.seed_cycle.pop())
 
     def set_cortex_offset(self, value) -> None:
         self.g["ctx_e"].offset = value
