@@ -361,12 +361,6 @@ class Parameters(Mapping):
         params.check_consistency()
         return params
 
-    def replace(self, **overrides: Any) -> Parameters:
-        """A copy with some parameters changed (use double underscores for dots)."""
-        merged = dict(self.values)
-        merged.update({k.replace("__", "."): v for k, v in overrides.items()})
-        return Parameters.from_overrides(merged)
-
     def __getitem__(self, name: str) -> Any:
         return self.values[name]
 
@@ -437,8 +431,3 @@ def _unknown(name: str) -> str:
         close = [k for k in SPECS if k.startswith(section + ".")]
         return f"unknown parameter '{name}'; parameters in '{section}': " + ", ".join(close)
     return f"unknown parameter '{name}'; known sections: " + ", ".join(SECTIONS)
-
-
-def units() -> dict[str, str]:
-    """The declared unit of each dotted parameter ('1' for dimensionless)."""
-    return {k: spec.unit or "1" for k, spec in SPECS.items()}
