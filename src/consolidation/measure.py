@@ -170,17 +170,10 @@ def to_dataset(model: Model, params: Parameters, record: Record, ages: list[int]
     raster = raster_sample(model, params, record)
     w = record.weights
     phase_names = [p["name"] for p in record.phases]
+    in_phase = [(t_bins >= p["start"]) & (t_bins < p["end"]) for p in record.phases]
     phase_rate = np.array(
-        [
-            [
-                rates[(t_bins >= p["start"]) & (t_bins < p["end"]), k].mean()
-                if ((t_bins >= p["start"]) & (t_bins < p["end"])).any()
-                else np.nan
-                for k in range(len(POPULATIONS))
-            ]
-            for p in record.phases
-        ]
-    )
+        [rates[m].mean(axis=0) if m.any() else np.full(len(POPULATIONS), np.nan) for m in in_phase]
+    ).reshape(len(in_phase), len(POPULATIONS))
     max_rate = float(rates.max()) if rates.size else 0.0
     up = np.array(record.up_states).reshape(-1, 2)
 
