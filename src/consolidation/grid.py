@@ -9,14 +9,21 @@ own grid values, with the axes in alphabetical order and one stable value format
 so adding a value to an axis adds cells without renaming (and re-running) existing ones. Every
 cell is validated through :meth:`Parameters.from_overrides` when the config is loaded; errors
 name the study and the config key.
+
+:func:`validate_config` is the whole check in one call: the JSON schema of the workflow
+(``workflow/schemas/config.schema.yaml``, filling in its defaults) and then :func:`load_studies`.
+Every failure is a :class:`ConfigError` with a one-paragraph message naming the key.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 import re
+import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,7 +31,13 @@ import numpy as np
 from consolidation.parameters import SPECS, ParameterError, Parameters, flatten
 
 FIGURE_KINDS = ("main_effect", "sleep_raster", "weight_change")
-STUDY_NAME = re.compile(r"[A-Za-z0-9_-]+")
+# A study name is a folder under results/: a letter or digit first (never '.', '..' or an option
+# look-alike), no path separators or shell metacharacters, short enough for any file system.
+STUDY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+RESERVED_NAMES = {"logs", "benchmarks", "cells", "figures"}  # folders results/ already uses
+MAX_SEED = 2**32 - 1  # numpy's and brian2's seed range
+MAX_JOBS = 20_000  # simulation jobs in one config (cells x seeds over all studies)
+SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
 SAFE_VALUE = re.compile(r"[A-Za-z0-9_.+-]+")
 # A cell path: one or more "name~value" segments joined by "/".
 CELL_PATTERN = r"[^/~]+~[^/~]+(?:/[^/~]+~[^/~]+)*"
@@ -32,6 +45,14 @@ CELL_PATTERN = r"[^/~]+~[^/~]+(?:/[^/~]+~[^/~]+)*"
 
 class ConfigError(ValueError):
     """The workflow config is invalid; the message names the study and the key."""
+
+
+_short = reprlib.Repr(maxstring=60, maxother=60, maxlist=6, maxdict=4, maxlevel=2)
+
+
+def _show(value: Any) -> str:
+    """A value for an error message: short, on one line."""
+    return " ".join(_short.repr(value).split())
 
 
 @dataclass(frozen=True)
@@ -122,14 +143,23 @@ def _seeds(where: str, seeds: Any) -> list[int]:
     if isinstance(seeds, int) and not isinstance(seeds, bool):
         if seeds < 1:
             raise ConfigError(f"{where} 'seeds': a count must be at least 1, got {seeds}")
+        if seeds > MAX_JOBS:
+            raise ConfigError(f"{where} 'seeds': {seeds} seeds is more than {MAX_JOBS} jobs")
         return list(range(seeds))
     if isinstance(seeds, list) and seeds:
-        if not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in seeds):
-            raise ConfigError(f"{where} 'seeds': a list must hold non-negative integers")
+        if not all(
+            isinstance(s, int) and not isinstance(s, bool) and 0 <= s <= MAX_SEED for s in seeds
+        ):
+            raise ConfigError(
+                f"{where} 'seeds': a list must hold integers from 0 to {MAX_SEED}, got "
+                + _show(seeds)
+            )
         if len(set(seeds)) != len(seeds):
-            raise ConfigError(f"{where} 'seeds': a seed is listed twice in {seeds}")
+            raise ConfigError(f"{where} 'seeds': a seed is listed twice in {_show(seeds)}")
         return list(seeds)
-    raise ConfigError(f"{where} 'seeds': expected a count or a non-empty list of integers")
+    raise ConfigError(
+        f"{where} 'seeds': expected a count or a non-empty list of integers, got {_show(seeds)}"
+    )
 
 
 def _parameters(where: str, overrides: Mapping[str, Any]) -> Parameters:
@@ -137,13 +167,33 @@ def _parameters(where: str, overrides: Mapping[str, Any]) -> Parameters:
         return Parameters.from_overrides(overrides)
     except ParameterError as err:
         raise ConfigError(f"{where}: {err}") from None
+    except (TypeError, ValueError, OverflowError, KeyError, AttributeError) as err:
+        # a value the model's checks did not expect (e.g. an integer too large for a float):
+        # find the override that causes it, to name it
+        culprit = ""
+        for key, value in flatten(overrides).items():
+            try:
+                Parameters.from_overrides({key: value})
+            except (TypeError, ValueError, OverflowError, KeyError, AttributeError):
+                culprit = f" parameter {_show(key)}: {_show(value)}"
+                break
+        raise ConfigError(
+            f"{where}:{culprit} cannot be used ({type(err).__name__}: {err})"
+        ) from None
 
 
 def expand_study(name: str, spec: Mapping[str, Any], shared: Mapping[str, Any]) -> Study:
     """Validate one study and expand its grid; ``shared`` are the top-level fixed overrides."""
-    where = f"study '{name}'"
+    where = f"study {_show(name)}"
     if not STUDY_NAME.fullmatch(name):
-        raise ConfigError(f"{where}: a study name may only hold letters, digits, '_' and '-'")
+        raise ConfigError(
+            f"{where}: a study name is a folder under results/: 1-64 letters, digits, '_' and "
+            "'-', starting with a letter or digit (no '/', '.', spaces or shell characters)"
+        )
+    if name.lower() in RESERVED_NAMES:
+        raise ConfigError(
+            f"{where}: the name is reserved (results/{name}/ is used by the workflow)"
+        )
     own = _flat_overrides(f"{where} 'fixed'", spec.get("fixed"))
     fixed = {**shared, **own}
     _parameters(f"{where} 'fixed'", fixed)
@@ -151,8 +201,14 @@ def expand_study(name: str, spec: Mapping[str, Any], shared: Mapping[str, Any]) 
     if not isinstance(grid, Mapping) or not grid:
         raise ConfigError(f"{where} 'grid': expected at least one parameter with a list of values")
     axes: dict[str, list[Any]] = {}
-    for key, values in flatten(grid).items():
-        here = f"{where} grid '{key}'"
+    flat_grid = flatten(grid)
+    size = math.prod(len(v) if isinstance(v, list) else 1 for v in flat_grid.values())
+    if size > MAX_JOBS:
+        raise ConfigError(
+            f"{where} 'grid': {size} grid cells is more than {MAX_JOBS} jobs; split the study"
+        )
+    for key, values in flat_grid.items():
+        here = f"{where} grid {_show(key)}"
         if key not in SPECS:
             _parameters(here, {key: None})  # raises the model's "unknown parameter" message
         if not isinstance(values, list) or not values:
@@ -162,13 +218,13 @@ def expand_study(name: str, spec: Mapping[str, Any], shared: Mapping[str, Any]) 
         coerced, labels = [], set()
         for value in values:
             if isinstance(value, list) and any(isinstance(v, Mapping | list) for v in value):
-                raise ConfigError(f"{here}: {value!r} cannot be a grid value (not scalars)")
-            value = _parameters(f"{here} value {value!r}", {**fixed, key: value})[key]
+                raise ConfigError(f"{here}: {_show(value)} cannot be a grid value (not scalars)")
+            value = _parameters(f"{here} value {_show(value)}", {**fixed, key: value})[key]
             label = format_value(value)
-            if not SAFE_VALUE.fullmatch(label):
-                raise ConfigError(f"{here}: {value!r} cannot be written in a file name")
+            if not SAFE_VALUE.fullmatch(label) or len(label) > 100:
+                raise ConfigError(f"{here}: {_show(value)} cannot be written in a file name")
             if label in labels:
-                raise ConfigError(f"{here}: the value {value!r} is listed twice")
+                raise ConfigError(f"{here}: the value {_show(value)} is listed twice")
             labels.add(label)
             coerced.append(value)
         axes[key] = coerced
@@ -179,16 +235,24 @@ def expand_study(name: str, spec: Mapping[str, Any], shared: Mapping[str, Any]) 
         overrides = dict(sorted({**fixed, **values}.items()))  # stable params for snakemake
         _parameters(f"{where} grid cell '{path}'", overrides)
         cells.append(Cell(values, path, overrides))
-    figures = list(spec.get("figures", FIGURE_KINDS))
+    figures = spec.get("figures", FIGURE_KINDS)
+    if not isinstance(figures, list | tuple):
+        raise ConfigError(f"{where} 'figures': expected a list of figure kinds")
+    figures = list(figures)
     for kind in figures:
-        if kind not in FIGURE_KINDS:
+        if not isinstance(kind, str) or kind not in FIGURE_KINDS:
             raise ConfigError(
-                f"{where} 'figures': unknown figure kind {kind!r}; allowed: "
+                f"{where} 'figures': unknown figure kind {_show(kind)}; allowed: "
                 + ", ".join(FIGURE_KINDS)
             )
+    if len(set(figures)) != len(figures):
+        raise ConfigError(f"{where} 'figures': a figure kind is listed twice")
+    description = spec.get("description", "")
+    if not isinstance(description, str):
+        raise ConfigError(f"{where} 'description': expected text, got {_show(description)}")
     study = Study(
         name=name,
-        description=str(spec.get("description", "")).strip(),
+        description=description.strip(),
         fixed=fixed,
         axes=axes,
         seeds=_seeds(where, spec.get("seeds", 3)),
@@ -209,26 +273,158 @@ def expand_study(name: str, spec: Mapping[str, Any], shared: Mapping[str, Any]) 
 STUDY_FIELDS = {"description", "fixed", "grid", "seeds", "figures"}
 
 
-def load_studies(config: Mapping[str, Any]) -> dict[str, Study]:
-    """Every study of a workflow config, validated and expanded (in config order)."""
+def load_studies(config: dict[str, Any], schema: str | Path | None = SCHEMA) -> dict[str, Study]:
+    """Every study of a workflow config, validated and expanded (in config order).
+
+    The whole check before any job runs: numbers finite, the JSON schema (filling in its
+    defaults, as snakemake's ``validate`` does), then every study and grid cell. Raises
+    :class:`ConfigError` with one paragraph naming the key.
+    """
+    import jsonschema
+
+    if not isinstance(config, Mapping):
+        raise ConfigError(f"config: expected a mapping of keys, got {_show(config)}")
+    bad = _non_finite(config, [])
+    if bad is not None:
+        raise ConfigError(f"{_where(bad)}: a number must be finite, not NaN or infinity")
+    if schema is not None and Path(schema).exists():
+        errors = list(_schema_validator(schema).iter_errors(config))
+        if errors:
+            raise ConfigError(_schema_message(jsonschema.exceptions.best_match(errors)))
+    return _expand_studies(config)
+
+
+def validate_config(config: dict[str, Any], schema: str | Path = SCHEMA) -> dict[str, Study]:
+    """:func:`load_studies` under the name of what it does for the workflow."""
+    return load_studies(config, schema)
+
+
+def _expand_studies(config: Mapping[str, Any]) -> dict[str, Study]:
     studies = config.get("studies")
     if not isinstance(studies, Mapping) or not studies:
         raise ConfigError("config 'studies': expected at least one study")
     shared = _flat_overrides("config 'fixed'", config.get("fixed"))
     _parameters("config 'fixed'", shared)
-    out = {}
+    out: dict[str, Study] = {}
+    folders: dict[str, str] = {}
+    jobs = 0
     for name, spec in studies.items():
+        if not isinstance(name, str):
+            raise ConfigError(f"study {_show(name)}: a study name must be text")
         if not isinstance(spec, Mapping):
-            raise ConfigError(f"study '{name}': expected a mapping with {sorted(STUDY_FIELDS)}")
+            raise ConfigError(
+                f"study {_show(name)}: expected a mapping with {sorted(STUDY_FIELDS)}"
+            )
         unknown = set(spec) - STUDY_FIELDS
         if unknown:
             raise ConfigError(
-                f"study '{name}': unknown field(s) {sorted(unknown)}; allowed: "
-                + ", ".join(sorted(STUDY_FIELDS))
+                f"study {_show(name)}: unknown field(s) {_show(sorted(map(str, unknown)))}; "
+                "allowed: " + ", ".join(sorted(STUDY_FIELDS))
             )
-        out[str(name)] = expand_study(str(name), spec, shared)
+        if name.lower() in folders:  # one folder on case-insensitive file systems
+            raise ConfigError(
+                f"study {_show(name)}: differs from study {folders[name.lower()]!r} only in case"
+            )
+        folders[name.lower()] = name
+        study = expand_study(name, spec, shared)
+        n = len(study.cells) * len(study.seeds)
+        jobs += n
+        if jobs > MAX_JOBS:
+            raise ConfigError(
+                f"study {_show(name)} 'grid' x 'seeds': {len(study.cells)} grid cells x "
+                f"{len(study.seeds)} seeds = {n} jobs bring the config above {MAX_JOBS} "
+                "simulation jobs; split it into several configs"
+            )
+        out[name] = study
     only = config.get("only") or []
+    if not isinstance(only, list):
+        raise ConfigError("config 'only': expected a list of study names")
     for name in only:
-        if name not in out:
-            raise ConfigError(f"config 'only': no study named {name!r}; studies: {', '.join(out)}")
+        if not isinstance(name, str) or name not in out:
+            raise ConfigError(
+                f"config 'only': no study named {_show(name)}; studies: {', '.join(out)}"
+            )
     return {k: v for k, v in out.items() if not only or k in only}
+
+
+# --- the whole check: schema (with defaults), then the studies --------------------------------
+
+
+def _schema_validator(schema_path: Path):
+    """A draft 2020-12 validator that also fills in the schema's defaults (as snakemake does)."""
+    import jsonschema
+    import yaml
+
+    schema = yaml.safe_load(Path(schema_path).read_text())
+    base = jsonschema.Draft202012Validator
+
+    def set_defaults(validator, properties, instance, schema):
+        for prop, sub in properties.items():
+            if isinstance(instance, dict) and isinstance(sub, dict) and "default" in sub:
+                instance.setdefault(prop, sub["default"])
+        yield from base.VALIDATORS["properties"](validator, properties, instance, schema)
+
+    extended = jsonschema.validators.extend(base, {"properties": set_defaults})
+    return extended(schema)
+
+
+def _where(path: list[Any]) -> str:
+    """'study 's1' 'seeds'' or 'config 'plots' 'dpi'' from a JSON-schema error path."""
+    if len(path) >= 2 and path[0] == "studies":
+        head, rest = f"study {_show(path[1])}", path[2:]
+    else:
+        head, rest = "config", path
+    return " ".join([head, *(_show(str(p)) for p in rest)])
+
+
+def _schema_message(error) -> str:
+    """One paragraph for a JSON-schema error: where, what was given, what is allowed."""
+    path = list(error.absolute_path)
+    kind, allowed = error.validator, error.validator_value
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if kind == "additionalProperties":
+        extra = sorted(map(str, set(error.instance) - set(schema.get("properties", {}))))
+        what = f"unknown key(s) {_show(extra)}"
+        hint = "allowed: " + ", ".join(schema.get("properties", {}))
+    elif kind == "required":
+        what, hint = error.message, ""
+    elif kind in ("type", "enum", "oneOf", "anyOf", "pattern", "const"):
+        what = f"{_show(error.instance)} is not allowed"
+        hint = ""
+        if kind == "type":
+            types = [allowed] if isinstance(allowed, str) else list(allowed)
+            hint = "expected " + " or ".join(map(str, types))
+        elif kind == "enum":
+            hint = "allowed: " + ", ".join(map(str, allowed))
+        if kind == "pattern" and len(path) == 1 and path[0] == "studies":
+            path = [*path, error.instance]  # a study name (propertyNames)
+            what = "is not allowed as a study name"
+            hint = "1-64 letters, digits, '_' and '-', starting with a letter or digit"
+        hint = "; ".join(t for t in (hint, schema.get("description", "")) if t)
+    elif kind == "propertyNames":
+        what, hint = f"{_show(error.instance)} has an invalid name", ""
+    else:
+        what = " ".join(str(error.message).split())
+        hint = schema.get("description", "") if path else ""
+    if len(what) > 300:
+        what = what[:300] + "..."
+    hint = " ".join(str(hint).split())
+    return f"{_where(path)}: {what}" + (f" ({hint})" if hint else "")
+
+
+def _non_finite(tree: Any, path: list[Any]) -> list[Any] | None:
+    """The path of the first NaN or infinite number in a config, if any."""
+    if isinstance(tree, float) and not math.isfinite(tree):
+        return path
+    items = (
+        tree.items()
+        if isinstance(tree, Mapping)
+        else enumerate(tree)
+        if isinstance(tree, list)
+        else ()
+    )
+    for key, value in items:
+        found = _non_finite(value, [*path, key])
+        if found is not None:
+            return found
+    return None
