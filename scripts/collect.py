@@ -1,9 +1,14 @@
-"""Snakemake entry point of rule collect: a study's cell files -> the study dataset."""
+"""Snakemake entry point of rule collect: a study's cell files -> the study dataset.
+
+Each cell file is checked first (it opens, holds the summary variables, and records the seed and
+parameters of its path); a bad one stops the job with one message naming the file.
+"""
 
 import contextlib
+import sys
 
-from consolidation.collect import collect_study
-from consolidation.io import read_netcdf, write_netcdf
+from consolidation.collect import CellFileError, check_shared_parameters, collect_study, read_cell
+from consolidation.io import write_netcdf
 
 
 def main(smk) -> None:
@@ -13,11 +18,18 @@ def main(smk) -> None:
         contextlib.redirect_stderr(log),
     ):
         study, table = smk.params.study, smk.params.cells
-        cells = [
-            (row["values"], row["seed"], read_netcdf(path))
-            for row, path in zip(table, smk.input, strict=True)
-        ]
-        ds = collect_study(cells, study["grid"], study)
+        files = list(smk.input)
+        try:
+            cells = [
+                (row["values"], row["seed"], read_cell(path, row["values"], row["seed"], study))
+                for row, path in zip(table, files, strict=True)
+            ]
+            check_shared_parameters(files, [c[2] for c in cells], list(study["grid"]))
+        except CellFileError as err:
+            print(f"collect {study['name']}: {err}")
+            print(f"collect {study['name']}: {err}", file=sys.__stderr__)
+            sys.exit(1)
+        ds = collect_study(cells, study["grid"], study, config=smk.config, files=files)
         write_netcdf(ds, smk.output[0])
         print(ds)
 

@@ -1,22 +1,111 @@
-"""Snakemake entry point of rule simulate: one grid cell and seed -> one netCDF file."""
+"""Snakemake entry point of rule simulate: one grid cell and seed -> one netCDF file.
+
+The job's ``mem_mb`` and ``runtime`` resources are enforced here, also when it runs locally: a
+watchdog stops the simulation when its resident memory passes ``mem_mb``, a timer when it runs
+longer than ``runtime`` minutes, each with a message that says which limit and how to raise it.
+The output is written atomically (a temporary file renamed into place), so a job that is stopped
+or killed never leaves a file that looks complete.
+"""
 
 import contextlib
+import os
+import signal
+import sys
+import threading
+import time
 
 from consolidation.io import write_netcdf
 from consolidation.simulate import simulate
 
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+class ResourceExceeded(RuntimeError):
+    """The job went over one of its declared resources."""
+
+
+def resident_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * PAGE / 2**20
+
+
+@contextlib.contextmanager
+def limits(mem_mb: float | None, runtime_min: float | None, what: str):
+    """Raise ResourceExceeded in the main thread when memory or time go over the resources."""
+    reason: list[str] = []
+    done = threading.Event()
+
+    def stop(signum, frame):
+        raise ResourceExceeded(reason[0] if reason else f"{what}: stopped")
+
+    def watch():
+        while not done.wait(0.2):
+            rss = resident_mb()
+            if rss > mem_mb:
+                reason.append(
+                    f"{what}: exceeded its memory resource: resident memory {rss:.0f} MB > "
+                    f"mem_mb {mem_mb:g} MB (raise resources.simulate.mem_mb in the config)"
+                )
+                signal.pthread_kill(threading.main_thread().ident, signal.SIGUSR1)
+                if not done.wait(10):  # stuck in compiled code: stop the process itself
+                    print(reason[0], flush=True)
+                    print(reason[0], file=sys.__stderr__, flush=True)
+                    os._exit(1)
+                return
+
+    old = {s: signal.getsignal(s) for s in (signal.SIGUSR1, signal.SIGALRM)}
+    signal.signal(signal.SIGUSR1, stop)
+    if runtime_min:
+        seconds = float(runtime_min) * 60
+        reason_runtime = (
+            f"{what}: exceeded its runtime resource: still running after {seconds:.0f} s "
+            f"(runtime {runtime_min:g} min; raise resources.simulate.runtime in the config)"
+        )
+
+        def alarm(signum, frame):
+            raise ResourceExceeded(reason_runtime)
+
+        signal.signal(signal.SIGALRM, alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    watcher = threading.Thread(target=watch, daemon=True) if mem_mb else None
+    if watcher:
+        watcher.start()
+    try:
+        yield
+    except MemoryError:
+        raise ResourceExceeded(f"{what}: ran out of memory (mem_mb {mem_mb})") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        done.set()
+        for s, handler in old.items():
+            signal.signal(s, handler)
+
 
 def main(smk) -> None:
+    what = f"simulate {smk.wildcards.study} {smk.wildcards.cell} seed {smk.wildcards.seed}"
+    resources = smk.resources
+    mem_mb = getattr(resources, "mem_mb", None)
+    runtime = getattr(resources, "runtime", None)
     with (
         open(smk.log[0], "w") as log,
         contextlib.redirect_stdout(log),
         contextlib.redirect_stderr(log),
     ):
         print(f"cell {smk.wildcards.cell}, seed {smk.wildcards.seed}: {smk.params.overrides}")
-        ds = simulate(dict(smk.params.overrides), int(smk.wildcards.seed))
-        ds.attrs.update({"study": smk.wildcards.study, "cell": smk.wildcards.cell})
-        write_netcdf(ds, smk.output[0])
+        print(f"limits: mem_mb {mem_mb}, runtime {runtime} min", flush=True)
+        start = time.perf_counter()
+        try:
+            with limits(mem_mb, runtime, what):
+                ds = simulate(dict(smk.params.overrides), int(smk.wildcards.seed))
+                ds.attrs.update({"study": smk.wildcards.study, "cell": smk.wildcards.cell})
+                write_netcdf(ds, smk.output[0])
+        except ResourceExceeded as err:
+            print(f"{err} (after {time.perf_counter() - start:.1f} s)", flush=True)
+            print(str(err), file=sys.__stderr__, flush=True)
+            sys.exit(1)
         print(f"wall time {ds.attrs['wall_time_s']:.1f} s")
+        if int(ds["runaway"]) or int(ds.get("non_finite", 0)):
+            print("flagged: runaway activity or NaN/infinite state (see the dataset's flags)")
 
 
 main(snakemake)  # noqa: F821 (the script directive defines `snakemake`)

@@ -4,22 +4,136 @@ The study dataset holds per-cell summaries with one dimension per grid axis, the
 then the model's own small dimensions (``probe``, ``memory``, ``hippocampus``, ``phase``,
 ``population``). Bulky per-cell detail (rasters, rate traces, SWR tables) stays in the cell
 files.
+
+Every cell file is checked before it is used (:func:`read_cell`): it must open, hold the
+summary variables, and record the seed and parameters its path and the config give it; the
+study's other parameters must agree across cells. Otherwise :class:`CellFileError` names the
+file and what is wrong. Runs with runaway activity or NaN/infinite state are kept but flagged
+(``flag``) and left out of :func:`recall_outcome`, the number figures and the report average.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from consolidation.parameters import SPECS
+from consolidation import provenance
+from consolidation.io import read_netcdf
+from consolidation.parameters import SPECS, Parameters
 
 SUMMARY_DIMS = {"probe", "memory", "hippocampus", "phase", "population"}
 CELL_ATTRS = ("code_revision", "host", "Conventions")
+# What collect needs from a cell file (variables and dimensions).
+REQUIRED_VARS = (
+    "recall",
+    "memory_age",
+    "replay_count",
+    "weight_within",
+    "weight_between",
+    "phase_start",
+    "phase_end",
+    "phase_rate",
+    "max_population_rate",
+    "runaway",
+)
+REQUIRED_DIMS = ("probe", "memory", "hippocampus", "phase", "population")
+# Bits of the study dataset's ``flag`` variable: why a run is left out of averages.
+FLAGS = {"runaway": 1, "non_finite": 2}
+
+
+class CellFileError(ValueError):
+    """A cell file is unreadable, incomplete or belongs to other parameters; names the file."""
+
+
+def _fail(path: str | Path, what: str) -> CellFileError:
+    return CellFileError(
+        f"cell file {path}: {what}. Delete it (snakemake then re-runs that cell) or fix the config."
+    )
+
+
+def read_cell(
+    path: str | Path, values: Mapping[str, Any], seed: int, study: Mapping[str, Any]
+) -> xr.Dataset:
+    """Open one cell file and check it belongs where it lies; raise CellFileError if not."""
+    try:
+        ds = read_netcdf(path)
+    except Exception as err:  # truncated, not netCDF, unreadable: all mean "not a result"
+        reason = " ".join(str(err).split())[:200]
+        raise _fail(path, f"cannot be read as netCDF ({type(err).__name__}: {reason})") from None
+    missing = [v for v in REQUIRED_VARS if v not in ds.data_vars]
+    missing += [f"dimension {d}" for d in REQUIRED_DIMS if d not in ds.dims]
+    if missing:
+        raise _fail(path, "incomplete, missing " + ", ".join(missing))
+    recorded_seed = ds.attrs.get("seed")
+    if recorded_seed is None or int(recorded_seed) != int(seed):
+        raise _fail(path, f"records seed {recorded_seed}, its path says seed {seed}")
+    name = study.get("name")
+    if name is not None and ds.attrs.get("study", name) != name:
+        raise _fail(path, f"belongs to study {ds.attrs.get('study')!r}, not {name!r}")
+    overrides = {**study.get("fixed", {}), **values}
+    expected = Parameters.from_overrides(overrides).flat()
+    for key in sorted(overrides):
+        got = ds.attrs.get(f"param.{key}")
+        if got is None:
+            raise _fail(path, f"records no value for parameter {key}")
+        if not _same(_plain(got), expected[key]):
+            raise _fail(
+                path,
+                f"was simulated with {key} = {_plain(got)!r}, its grid cell has {expected[key]!r}",
+            )
+    if ds.sizes["memory"] != int(expected["memory.count"]):
+        raise _fail(
+            path, f"has {ds.sizes['memory']} memories, memory.count is {expected['memory.count']}"
+        )
+    return ds
+
+
+def check_shared_parameters(
+    files: Sequence[str | Path], datasets: Sequence[xr.Dataset], axes: Sequence[str]
+) -> None:
+    """Every parameter that is not a grid axis must be the same in every cell of a study."""
+    if not datasets:
+        return
+    first = datasets[0].attrs
+    keys = {k for d in datasets for k in d.attrs if k.startswith("param.")}
+    for key in sorted(keys):
+        if key.removeprefix("param.") in axes:
+            continue
+        for path, ds in zip(files, datasets, strict=True):
+            if not _same(_plain(ds.attrs.get(key)), _plain(first.get(key))):
+                raise _fail(
+                    path,
+                    f"has {key.removeprefix('param.')} = {_plain(ds.attrs.get(key))!r} but "
+                    f"{files[0]} has {_plain(first.get(key))!r} (cells of one study must share "
+                    "every parameter that is not a grid axis; were they made by other code?)",
+                )
+
+
+def _plain(value: Any) -> Any:
+    """A netCDF attribute as a plain Python value."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return value
+
+
+def run_flags(ds: xr.Dataset) -> int:
+    """The FLAGS bits of one cell: runaway activity, NaN or infinite state or scores."""
+    flag = 0
+    if "runaway" in ds and bool(ds["runaway"].values):
+        flag |= FLAGS["runaway"]
+    non_finite = bool(ds["non_finite"].values) if "non_finite" in ds else False
+    if non_finite or not np.isfinite(ds["recall"].values).all():
+        flag |= FLAGS["non_finite"]
+    return flag
 
 
 def summarize_cell(ds: xr.Dataset) -> xr.Dataset:
@@ -37,12 +151,22 @@ def summarize_cell(ds: xr.Dataset) -> xr.Dataset:
             "fraction of ripples cut short by disruption",
         ),
         "up_state_count": ((), ds.sizes.get("up_state", 0), "1", "slow-oscillation up states"),
-        "wall_time": ((), float(ds.attrs.get("wall_time_s", np.nan)), "s", "simulation wall time"),
     }
     for name, (dims, value, units, long_name) in extra.items():
         out[name] = xr.Variable(dims, value, {"units": units, "long_name": long_name})
-    if "runaway" in out:
-        out["runaway"] = out["runaway"].astype("int8").assign_attrs(out["runaway"].attrs)
+    for name in ("runaway", "non_finite"):
+        if name in out:
+            out[name] = out[name].astype("int8").assign_attrs(out[name].attrs)
+    out["flag"] = xr.Variable(
+        (),
+        np.int8(run_flags(ds)),
+        {
+            "units": "1",
+            "long_name": "why the run is left out of averages (0: kept)",
+            "flag_masks": np.array(list(FLAGS.values()), dtype="int8"),
+            "flag_meanings": " ".join(FLAGS),
+        },
+    )
     return out
 
 
@@ -76,8 +200,14 @@ def collect_study(
     cells: Sequence[tuple[Mapping[str, Any], int, xr.Dataset]],
     axes: Mapping[str, Sequence[Any]],
     study: Mapping[str, Any],
+    config: Mapping[str, Any] | None = None,
+    files: Sequence[str] | None = None,
 ) -> xr.Dataset:
-    """Stack cells (grid values, seed, cell dataset) into one dataset with a dim per grid axis."""
+    """Stack cells (grid values, seed, cell dataset) into one dataset with a dim per grid axis.
+
+    ``config`` (the workflow config) and ``files`` (the cell files, in order) go into the
+    provenance attributes.
+    """
     axis_names = list(axes)
     summaries = [summarize_cell(ds) for _, _, ds in cells]
     phases = _phase_labels(summaries)
@@ -111,7 +241,7 @@ def collect_study(
         if name in ds.coords:
             ds[name].attrs.setdefault("long_name", _DIM_NAMES[name])
             ds[name].attrs.setdefault("units", "1")
-    ds.attrs = study_attrs(study, [c[2] for c in cells])
+    ds.attrs = study_attrs(study, [c[2] for c in cells], config, files)
     return ds
 
 
@@ -133,8 +263,15 @@ def _coordinate_value(value: Any) -> Any:
     return value
 
 
-def study_attrs(study: Mapping[str, Any], datasets: Sequence[xr.Dataset]) -> dict[str, Any]:
-    """Study description and grid, parameters shared by every cell, versions and revisions."""
+def study_attrs(
+    study: Mapping[str, Any],
+    datasets: Sequence[xr.Dataset],
+    config: Mapping[str, Any] | None = None,
+    files: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """Study, grid, shared parameters and full provenance: config, versions, code, hosts, times."""
+    import yaml
+
     attrs: dict[str, Any] = {
         "title": f"study {study['name']}",
         "study": study["name"],
@@ -151,9 +288,48 @@ def study_attrs(study: Mapping[str, Any], datasets: Sequence[xr.Dataset]) -> dic
             attrs[key] = value
     attrs["code_revision"] = ",".join(sorted({str(d.attrs.get("code_revision")) for d in datasets}))
     attrs["code_dirty"] = int(any(int(d.attrs.get("code_dirty", 0)) for d in datasets))
+    attrs["host"] = ",".join(sorted({str(d.attrs.get("host")) for d in datasets}))
     attrs["wall_time_s"] = float(sum(float(d.attrs.get("wall_time_s", 0.0)) for d in datasets))
+    # one record per cell: which file, where and by which code it ran, how long it took
+    names = list(files) if files is not None else [str(i) for i in range(len(datasets))]
+    attrs["cells"] = json.dumps(
+        [
+            {
+                "file": str(name),
+                "seed": int(d.attrs.get("seed", -1)),
+                "wall_time_s": float(d.attrs.get("wall_time_s", np.nan)),
+                "host": str(d.attrs.get("host")),
+                "code_revision": str(d.attrs.get("code_revision")),
+                "code_dirty": int(d.attrs.get("code_dirty", 0)),
+            }
+            for name, d in zip(names, datasets, strict=True)
+        ]
+    )
+    flagged = [
+        f"{name} ({', '.join(k for k, bit in FLAGS.items() if run_flags(d) & bit)})"
+        for name, d in zip(names, datasets, strict=True)
+        if run_flags(d)
+    ]
+    attrs["flagged_runs"] = json.dumps(flagged)
+    rev, dirty = provenance.code_revision()
+    attrs["collect_code_revision"] = rev
+    attrs["collect_code_dirty"] = int(dirty)
+    attrs.update(provenance.versions())
+    if config is not None:
+        text = yaml.safe_dump(_plain_tree(config), sort_keys=False)
+        attrs["config_yaml"] = text
+        attrs["config_sha256"] = hashlib.sha256(text.encode()).hexdigest()
     attrs["Conventions"] = "CF-1.10"
     return attrs
+
+
+def _plain_tree(tree: Any) -> Any:
+    """Mappings and lists (snakemake's config types included) as plain dicts and lists."""
+    if isinstance(tree, Mapping):
+        return {str(k): _plain_tree(v) for k, v in tree.items()}
+    if isinstance(tree, list | tuple):
+        return [_plain_tree(v) for v in tree]
+    return _plain(tree)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -167,11 +343,31 @@ def recall_outcome(ds: xr.Dataset, hippocampus: str = "lesioned") -> xr.DataArra
     """Recall at the last probe averaged over memories, per grid cell and seed (Hz).
 
     With the hippocampus lesioned at test this is what the cortex recalls on its own: the
-    consolidation outcome.
+    consolidation outcome. Flagged runs (runaway activity, NaN or infinite state) are NaN here,
+    so no average includes them; :func:`flagged_runs` lists them.
     """
     recall = ds["recall"].sel(hippocampus=hippocampus).isel(probe=-1).mean("memory")
+    if "flag" in ds:
+        recall = recall.where(ds["flag"] == 0)
     label = "lesioned" if hippocampus == "lesioned" else "intact"
     return recall.assign_attrs(
         units="Hz",
         long_name=f"recall at probe '{ds['probe'].values[-1]}', hippocampus {label}",
     )
+
+
+def flagged_runs(ds: xr.Dataset) -> list[str]:
+    """'sleep.disruption=0.5, seed 2: runaway' for every run left out of the averages."""
+    if "flag" not in ds:
+        return []
+    out = []
+    flag = ds["flag"]
+    for index in zip(*np.nonzero(flag.values), strict=True):
+        where = dict(zip(flag.dims, index, strict=True))
+        bits = int(flag.values[tuple(index)])
+        label = ", ".join(
+            f"{d}={ds[d].values[i]}" if d != "seed" else f"seed {ds[d].values[i]}"
+            for d, i in where.items()
+        )
+        out.append(f"{label}: " + ", ".join(k for k, bit in FLAGS.items() if bits & bit))
+    return out

@@ -1,12 +1,14 @@
 """Files written atomically (a temporary file in the same folder, then a rename) and netCDF I/O.
 
 A job killed half-way never leaves a truncated file under its final name, so snakemake (and a
-reader) only ever sees complete outputs.
+reader) only ever sees complete outputs. A job killed while writing (SIGKILL skips clean-up)
+leaves a hidden ``.<name>.<random>.tmp`` beside it; the next write of that file removes it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
 from collections.abc import Iterator
@@ -22,6 +24,9 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it to ``path`` if the block succeeds."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):  # from a killed writer
+        with contextlib.suppress(FileNotFoundError):
+            stale.unlink()
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     umask = os.umask(0)
@@ -29,6 +34,8 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; give it the usual mode
     try:
         yield Path(tmp)
+        with open(tmp, "rb") as f:  # on disk before it takes the final name
+            os.fsync(f.fileno())
         os.replace(tmp, path)
     finally:
         with contextlib.suppress(FileNotFoundError):

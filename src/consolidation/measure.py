@@ -175,6 +175,15 @@ def to_dataset(model: Model, params: Parameters, record: Record, ages: list[int]
         [rates[m].mean(axis=0) if m.any() else np.full(len(POPULATIONS), np.nan) for m in in_phase]
     ).reshape(len(in_phase), len(POPULATIONS))
     max_rate = float(rates.max()) if rates.size else 0.0
+    non_finite = not all(
+        np.isfinite(np.asarray(x)).all()
+        for x in (
+            rates,
+            recall,
+            *(np.asarray(g.v[:]) for g in model.groups.values()),
+            *(np.asarray(syn.w[:]) for syn in model.plastic.values()),
+        )
+    )
     up = np.array(record.up_states).reshape(-1, 2)
 
     data = {
@@ -297,6 +306,12 @@ def to_dataset(model: Model, params: Parameters, record: Record, ages: list[int]
             max_rate > params["simulation.max_rate"],
             "1",
             "population rate exceeded simulation.max_rate (runaway activity)",
+        ),
+        "non_finite": _var(
+            (),
+            non_finite,
+            "1",
+            "NaN or infinity in a membrane potential, plastic weight, rate or recall score",
         ),
     }
     coords = {

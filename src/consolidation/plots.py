@@ -226,9 +226,11 @@ def weight_change(ds: xr.Dataset, plots: Mapping[str, Any] | None = None) -> plt
     """Mean cortical weight within and between patterns after each phase, per grid value."""
     set_theme(plots)
     axes = [d for d in ds["weight_within"].dims if d not in ("seed", "phase", "memory")]
-    within = ds["weight_within"].mean("memory")
+    kept = ds["flag"] == 0 if "flag" in ds else True  # flagged runs are left out
+    within = ds["weight_within"].mean("memory").where(kept)
     frames = []
-    for kind, da in (("within pattern", within), ("between patterns", ds["weight_between"])):
+    between = ds["weight_between"].where(kept)
+    for kind, da in (("within pattern", within), ("between patterns", between)):
         df = da.to_dataframe(name="weight").reset_index()
         df["synapses"] = kind
         frames.append(df)

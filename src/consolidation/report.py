@@ -23,7 +23,8 @@ import pandas as pd
 import xarray as xr
 import yaml
 
-from consolidation.collect import recall_outcome
+from consolidation.claims import format_effect
+from consolidation.collect import flagged_runs, recall_outcome
 from consolidation.io import read_netcdf
 from consolidation.provenance import code_revision
 from consolidation.stats import bootstrap_ci
@@ -101,20 +102,22 @@ def cell_numbers(ds: xr.Dataset) -> list[dict[str, Any]]:
     return rows
 
 
-def claims(ds: xr.Dataset) -> list[tuple[str, str]]:
-    """For a 1-D grid: lesioned recall at each value minus the first value (paired over seeds)."""
-    axes = grid_axes(ds)
-    if len(axes) != 1:
-        return []
-    axis = axes[0]
-    outcome = recall_outcome(ds, "lesioned")
-    base = outcome.isel({axis: 0})
-    out = []
-    for i in range(1, ds.sizes[axis]):
-        diff = (outcome.isel({axis: i}) - base).values
-        name = f"{axis}={ds[axis].values[i]} minus {axis}={ds[axis].values[0]}"
-        out.append((name, _fmt(*bootstrap_ci(diff))))
-    return out
+def claim_rows(results: Sequence[Mapping[str, Any]]) -> list[list[str]]:
+    """One table row per computed claim (``claims.json`` of rule claims): what, effect, verdict."""
+    rows = []
+    for r in results:
+        verdict = r["verdict"] + (f" ({'; '.join(r['notes'])})" if r.get("notes") else "")
+        rows.append(
+            [
+                r["study"],
+                f"{r['name']}: {r['description']}",
+                r.get("reference") or "",
+                format_effect(r),
+                str(r["n_seeds"]),
+                verdict,
+            ]
+        )
+    return rows
 
 
 def read_benchmarks(paths: Sequence[str | Path]) -> pd.DataFrame:
@@ -186,10 +189,13 @@ def study_section(
             rows,
         )
     )
-    if any(r["runaway"] for r in cell_numbers(ds)):
+    flagged = flagged_runs(ds)
+    if flagged:
         parts.append(
-            '<p class="warn">Some runs exceeded simulation.max_rate (runaway activity); '
-            "read their numbers with care.</p>"
+            '<p class="warn">Flagged runs, left out of every number and figure above (runaway: '
+            "a population rate above simulation.max_rate; non_finite: NaN or infinite state): "
+            + "; ".join(map(_e, flagged))
+            + ".</p>"
         )
     params = [[k, json.dumps(v)] for k, v in study["fixed"].items()]
     params += [[k, "grid: " + ", ".join(map(str, v))] for k, v in study["grid"].items()]
@@ -255,23 +261,39 @@ def build_report(
     captions: Mapping[str, str],
     config: Mapping[str, Any],
     benchmarks: Sequence[str],
+    claims: Mapping[str, str] | None = None,
 ) -> str:
-    """The whole page. ``datasets``/``figures`` map study name to paths; captions are rst text."""
+    """The whole page. ``datasets``/``figures``/``claims`` map study name to paths (claims
+    default to ``claims.json`` beside each dataset, as rule claims writes them); captions are
+    rst text."""
     opened = {name: read_netcdf(path) for name, path in datasets.items()}
-    claim_rows = []
-    for study in studies:
-        ds = opened[study["name"]]
-        for what, value in claims(ds) or [("see its section (2-D grid)", "")]:
-            claim_rows.append([study["name"], study.get("description", ""), what, value])
+    claims = claims or {
+        name: str(Path(path).parent / "claims.json") for name, path in datasets.items()
+    }
+    computed = [
+        result
+        for study in studies
+        for result in json.loads(Path(claims[study["name"]]).read_text())["claims"]
+    ]
     body = [
         "<h1>Sleep replay and cortical consolidation: workflow report</h1>",
         "<p>Each study runs a grid of model parameters over several seeds. The outcome is "
         "recall with the hippocampus lesioned at the last test probe: what the cortex has "
         "consolidated.</p>",
         '<section id="claims"><h2>Claims</h2>',
-        "<p>Difference in lesioned-hippocampus recall (Hz) against the first grid value, paired "
-        "by seed: mean [95% bootstrap CI].</p>",
-        _table(["study", "question", "contrast", "difference (Hz)"], claim_rows),
+        "<p>Each study's claims (config <code>studies.&lt;name&gt;.claims</code>), computed from "
+        "its dataset over seeds. A contrast is the difference a − b paired within each seed, in "
+        "the variable's units; a trend is the Spearman rank correlation ρ within each seed, with "
+        "the change from the lowest to the highest value along it. Effect: mean over seeds [95% "
+        "bootstrap CI]. Verdict: <em>reproduced</em> if the CI excludes 0 in the expected "
+        "direction, <em>contradicted</em> if it excludes 0 in the other, else "
+        "<em>inconclusive</em>.</p>",
+        _table(
+            ["study", "claim", "reference", "effect [95% CI]", "seeds", "verdict"],
+            claim_rows(computed),
+        )
+        if computed
+        else "<p>No study declares claims.</p>",
         "</section>",
     ]
     for study in studies:
