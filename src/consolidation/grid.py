@@ -75,6 +75,7 @@ class Study:
     seeds: list[int]
     figures: list[str]
     cells: list[Cell] = field(default_factory=list)
+    claims: list[Any] = field(default_factory=list)  # consolidation.claims.Claim, validated
 
     def cell(self, path: str) -> Cell:
         for cell in self.cells:
@@ -258,6 +259,7 @@ def expand_study(name: str, spec: Mapping[str, Any], shared: Mapping[str, Any]) 
         seeds=_seeds(where, spec.get("seeds", 3)),
         figures=figures,
         cells=cells,
+        claims=_claims(name, spec.get("claims"), axes, cells),
     )
     if "main_effect" in figures and len(axes) > 2:
         raise ConfigError(
@@ -270,7 +272,14 @@ def expand_study(name: str, spec: Mapping[str, Any], shared: Mapping[str, Any]) 
     return study
 
 
-STUDY_FIELDS = {"description", "fixed", "grid", "seeds", "figures"}
+def _claims(name: str, spec: Any, axes: dict[str, list[Any]], cells: list[Cell]) -> list[Any]:
+    """The study's claims, checked against its grid and schedule (see consolidation.claims)."""
+    from consolidation.claims import parse_claims  # imports this module
+
+    return parse_claims(name, spec, axes, [cell.overrides for cell in cells])
+
+
+STUDY_FIELDS = {"description", "fixed", "grid", "seeds", "figures", "claims"}
 
 
 def load_studies(config: dict[str, Any], schema: str | Path | None = SCHEMA) -> dict[str, Study]:

@@ -1,4 +1,4 @@
-"""Statistics over seeds: bootstrap confidence intervals of a mean (e.g. of paired differences)."""
+"""Statistics over seeds: bootstrap CIs of a mean (e.g. of paired differences), rank correlation."""
 
 from __future__ import annotations
 
@@ -27,3 +27,21 @@ def bootstrap_ci(
     tail = (1 - level) / 2
     low, high = np.quantile(means, [tail, 1 - tail])
     return float(x.mean()), float(low), float(high)
+
+
+def spearman(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float:
+    """Spearman rank correlation of paired values (ties get average ranks; NaN pairs dropped).
+
+    NaN when it is undefined: fewer than two pairs, or all x or all y equal.
+    """
+    from scipy.stats import rankdata
+
+    x, y = np.asarray(x, dtype=float).ravel(), np.asarray(y, dtype=float).ravel()
+    keep = np.isfinite(x) & np.isfinite(y)
+    x, y = x[keep], y[keep]
+    if x.size < 2:
+        return np.nan
+    rx, ry = rankdata(x), rankdata(y)
+    if np.ptp(rx) == 0 or np.ptp(ry) == 0:
+        return np.nan
+    return float(np.corrcoef(rx, ry)[0, 1])

@@ -21,6 +21,8 @@ ENV = "../../environment.yml"
 # Figures and the report also depend on the code that draws them (edit it: redraw, no re-run).
 PLOTTING_CODE = find_spec("consolidation.plots").origin
 REPORT_CODE = find_spec("consolidation.report").origin
+# Claims depend on the code that computes them (edit it: recompute, no re-run).
+CLAIMS_CODE = [find_spec(f"consolidation.{m}").origin for m in ("claims", "stats")]
 CAPTIONS = {
     kind: str(Path(workflow.basedir) / "report" / f"{kind}.rst")
     for kind in ("main_effect", "sleep_raster", "weight_change")
@@ -52,6 +54,11 @@ def study_summary(wildcards):
     return STUDIES[wildcards.study].summary()
 
 
+def study_claims(wildcards):
+    """The study's validated claims, as plain dicts (a change recomputes its claims.json)."""
+    return [claim.to_dict() for claim in STUDIES[wildcards.study].claims]
+
+
 def raster_cell(wildcards):
     """The example cell (first sleeping grid cell, first seed) drawn by the sleep raster."""
     study = STUDIES[wildcards.study]
@@ -81,6 +88,7 @@ def report_inputs(wildcards):
             for cell in study.cells
             for seed in study.seeds
         ],
+        "claims": [f"results/{name}/claims.json" for name in STUDIES],
         "code": REPORT_CODE,
     }
 

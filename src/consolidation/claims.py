@@ -1,0 +1,547 @@
+"""Claims: what a study expects, computed from its dataset over seeds, with a verdict.
+
+A claim (``studies.<name>.claims`` in the config; keys in config/README.md) names a data
+variable of the study dataset, fixed coordinates (``select``), what is compared and the
+expected direction:
+
+- a **contrast** is the paired difference ``a - b`` within each seed, either between two values
+  along a dimension (``axis``: a grid axis such as ``schedule.offline``, or ``probe``, ...) or
+  between two groups of memories given by a per-memory variable (``by``, e.g. ``cued``);
+- a **trend** is the Spearman rank correlation of the variable with a numeric dimension
+  (``axis``, e.g. ``sleep.swr_rate``) or with a per-memory variable (``by``, e.g. ``memory_age``).
+
+Every dimension a claim neither selects nor compares along is averaged within each seed first
+(for ``by`` claims: every dimension the per-memory variable lacks; its own grid cells and
+memories are the points of the comparison). The effect is the mean over seeds with a percentile
+bootstrap 95% CI resampling seeds (fixed RNG seed, so the same data give the same numbers). The
+verdict is computed, never written: the CI excludes 0 on the expected side -> ``reproduced``, on
+the other side -> ``contradicted``, otherwise (or with fewer than ``MIN_SEEDS`` seeds)
+``inconclusive``.
+
+Claims are validated with the config (:func:`parse_claims`, called by
+:func:`consolidation.grid.expand_study`), before any job runs: the variable must be one that
+study datasets hold (read from :func:`consolidation.measure.to_dataset`'s source, so a new
+per-memory variable there is usable at once), and every axis and coordinate value must exist in
+the study (grid axes from its grid; probe labels from its schedule's test labels; ...).
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from consolidation.grid import ConfigError, _show, format_value
+from consolidation.stats import bootstrap_ci, spearman
+
+# expected direction -> sign of the effect that reproduces the claim
+EXPECT = {"contrast": {"greater": 1, "less": -1}, "trend": {"increasing": 1, "decreasing": -1}}
+CLAIM_KEYS = ("name", "variable", "select", "contrast", "trend", "expect", "reference")
+COMPARE_KEYS = {"contrast": ("axis", "by", "a", "b"), "trend": ("axis", "by")}
+VERDICTS = ("reproduced", "contradicted", "inconclusive")
+# Fewer seeds than this give no verdict: a percentile bootstrap over one or two values has no
+# spread worth the name (one seed gives a zero-width CI).
+MIN_SEEDS = 3
+CI_LEVEL = 0.95
+BOOTSTRAP_SEED = 0
+# Variables collect adds to every study dataset besides the model's own (collect.summarize_cell).
+COLLECTED = {"swr_count": (), "swr_disrupted_fraction": (), "up_state_count": (), "wall_time": ()}
+
+
+class ClaimError(ConfigError):
+    """A claim cannot be read or computed; the message names the study, the claim and the key."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One validated claim. ``axis`` or ``by`` says along what; ``a``/``b`` only for contrasts."""
+
+    name: str
+    variable: str
+    kind: str  # "contrast" or "trend"
+    expect: str
+    select: dict[str, Any] = field(default_factory=dict)
+    axis: str | None = None
+    by: str | None = None
+    a: Any = None
+    b: Any = None
+    reference: str = ""
+
+    @property
+    def sign(self) -> int:
+        return EXPECT[self.kind][self.expect]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Claim:
+        return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+
+    def describe(self) -> str:
+        """One line, e.g. 'recall (probe=post): schedule.offline sleep − wake > 0'."""
+        sel = ", ".join(f"{k}={format_value(v)}" for k, v in self.select.items())
+        head = self.variable + (f" ({sel})" if sel else "")
+        along = self.axis if self.axis is not None else self.by
+        if self.kind == "contrast":
+            side = ">" if self.sign > 0 else "<"
+            what = f"{along} {format_value(self.a)} − {format_value(self.b)} {side} 0"
+        else:
+            what = f"{self.expect} with {along}"
+        return f"{head}: {what}"
+
+
+# --- what a study dataset holds, known before any job runs ---------------------------------
+
+
+@functools.cache
+def study_variables() -> dict[str, tuple[str, ...]]:
+    """Data variable -> its dimensions besides the grid axes and ``seed``, in a study dataset.
+
+    Read from the source of :func:`consolidation.measure.to_dataset` (its ``"name": _var((dims),
+    ...)`` entries; importing the model is not needed), keeping what collect keeps: variables
+    whose dimensions are all summary dimensions. Plus the counts collect adds.
+    """
+    from consolidation.collect import SUMMARY_DIMS
+
+    tree = ast.parse(Path(find_spec("consolidation.measure").origin).read_text())
+    found: dict[str, tuple[str, ...]] = {}
+    for func in ast.walk(tree):
+        if not (isinstance(func, ast.FunctionDef) and func.name == "to_dataset"):
+            continue
+        for node in ast.walk(func):
+            if not isinstance(node, ast.Dict):
+                continue
+            for key, value in zip(node.keys, node.values, strict=True):
+                if not (
+                    isinstance(key, ast.Constant)
+                    and isinstance(key.value, str)
+                    and isinstance(value, ast.Call)
+                    and getattr(value.func, "id", None) == "_var"
+                    and value.args
+                    and isinstance(value.args[0], ast.Tuple)
+                ):
+                    continue
+                dims = tuple(getattr(e, "value", None) for e in value.args[0].elts)
+                if key.value in SUMMARY_DIMS:  # the coordinates
+                    continue
+                if all(isinstance(d, str) for d in dims) and set(dims) <= SUMMARY_DIMS:
+                    found[key.value] = dims
+    return {**found, **COLLECTED}
+
+
+def coordinate_labels(cells: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:
+    """Labels of the model's own dimensions over a study's cells (each a dict of overrides).
+
+    ``probe``: the schedule's test labels; ``memory``: 0..memory.count-1; ``phase``: one label
+    per schedule position as collect writes it (``'2:sleep'``, or ``'2:sleep|wake'`` where the
+    cells differ); ``hippocampus`` and ``population`` as measure writes them.
+    """
+    from consolidation.measure import HIPPOCAMPUS, POPULATIONS
+    from consolidation.parameters import Parameters
+    from consolidation.schedule import expand
+
+    probes: dict[str, None] = {}
+    kinds: list[dict[str, None]] = []
+    n_memories = 0
+    for overrides in cells:
+        params = Parameters.from_overrides(overrides)
+        phases = expand(params)
+        n_memories = max(n_memories, params["memory.count"])
+        for i, phase in enumerate(phases):
+            if phase["phase"] == "test":
+                probes.setdefault(phase["label"], None)
+            while len(kinds) <= i:
+                kinds.append({})
+            kinds[i].setdefault(phase["name"].removeprefix(f"{i}:"), None)
+    return {
+        "probe": list(probes),
+        "memory": list(range(n_memories)),
+        "phase": [f"{i}:" + "|".join(k) for i, k in enumerate(kinds)],
+        "hippocampus": list(HIPPOCAMPUS),
+        "population": list(POPULATIONS),
+    }
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+def _find(values: Sequence[Any], value: Any) -> int | None:
+    """Position of ``value`` among coordinate ``values``, compared in their one text form."""
+    labels = [format_value(v) for v in values]
+    want = format_value(value)
+    return labels.index(want) if want in labels else None
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool | np.generic)
+
+
+def _numeric(values: Sequence[Any]) -> bool:
+    return all(isinstance(v, int | float | np.number) and not isinstance(v, bool) for v in values)
+
+
+def parse_claims(
+    study: str, spec: Any, axes: Mapping[str, Sequence[Any]], cells: Sequence[Mapping[str, Any]]
+) -> list[Claim]:
+    """Validate a study's ``claims`` list against its grid ``axes`` and cells' overrides."""
+    if spec is None:
+        return []
+    where = f"study {_show(study)} 'claims'"
+    if not isinstance(spec, list):
+        raise ClaimError(f"{where}: expected a list of claims, got {_show(spec)}")
+    coords = {**{a: list(v) for a, v in axes.items()}, **coordinate_labels(cells)}
+    out: list[Claim] = []
+    for i, item in enumerate(spec):
+        claim = _parse_claim(study, i, item, axes, coords)
+        if any(c.name == claim.name for c in out):
+            raise ClaimError(
+                f"study {_show(study)} claim {_show(claim.name)} 'name': used by two claims"
+            )
+        out.append(claim)
+    return out
+
+
+def _parse_claim(
+    study: str,
+    i: int,
+    item: Any,
+    axes: Mapping[str, Sequence[Any]],
+    coords: Mapping[str, list[Any]],
+) -> Claim:
+    where = f"study {_show(study)} claim {i + 1}"
+    if not isinstance(item, Mapping):
+        raise ClaimError(f"{where}: expected a mapping with keys {', '.join(CLAIM_KEYS)}")
+    name = item.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ClaimError(f"{where} 'name': expected a short label, got {_show(name)}")
+    where = f"study {_show(study)} claim {_show(name)}"
+    unknown = sorted(map(str, set(item) - set(CLAIM_KEYS)))
+    if unknown:
+        raise ClaimError(
+            f"{where}: unknown key(s) {_show(unknown)}; allowed: {', '.join(CLAIM_KEYS)}"
+        )
+    variables = study_variables()
+    variable = item.get("variable")
+    if not isinstance(variable, str) or variable not in variables:
+        raise ClaimError(
+            f"{where} 'variable': {_show(variable)} is not a variable of the study dataset; "
+            f"allowed: {', '.join(sorted(variables))}"
+        )
+    dims = [*axes, *variables[variable]]  # besides seed
+
+    kinds = [k for k in ("contrast", "trend") if k in item]
+    if len(kinds) != 1:
+        raise ClaimError(f"{where}: give exactly one of 'contrast' or 'trend'")
+    kind = kinds[0]
+    expect = item.get("expect")
+    if expect not in EXPECT[kind]:
+        raise ClaimError(
+            f"{where} 'expect': {_show(expect)} is not allowed for a {kind}; allowed: "
+            + ", ".join(EXPECT[kind])
+        )
+    reference = item.get("reference", "")
+    if not isinstance(reference, str):
+        raise ClaimError(f"{where} 'reference': expected text, got {_show(reference)}")
+
+    select_spec = item.get("select") or {}
+    if not isinstance(select_spec, Mapping):
+        raise ClaimError(f"{where} 'select': expected a mapping of dimension -> value")
+    select = {}
+    for dim, value in select_spec.items():
+        here = f"{where} 'select' {_show(dim)}"
+        if dim not in dims:
+            raise ClaimError(
+                f"{here}: {variable} has no dimension {_show(dim)}; its dimensions: "
+                + ", ".join(dims)
+                + " (seed is what the statistic runs over)"
+            )
+        select[dim] = _coordinate(here, dim, value, coords)
+
+    compare = item[kind]
+    here = f"{where} {_show(kind)}"
+    if not isinstance(compare, Mapping):
+        raise ClaimError(f"{here}: expected a mapping with keys {', '.join(COMPARE_KEYS[kind])}")
+    unknown = sorted(map(str, set(compare) - set(COMPARE_KEYS[kind])))
+    if unknown:
+        raise ClaimError(
+            f"{here}: unknown key(s) {_show(unknown)}; allowed: {', '.join(COMPARE_KEYS[kind])}"
+        )
+    if ("axis" in compare) == ("by" in compare):
+        raise ClaimError(f"{here}: give exactly one of 'axis' (a dimension) or 'by' (a variable)")
+    if kind == "contrast":
+        for key in ("a", "b"):
+            if key not in compare or not _scalar(compare[key]):
+                raise ClaimError(
+                    f"{here} {_show(key)}: expected one value, got {_show(compare.get(key))}"
+                )
+    axis = by = a = b = None
+    if "axis" in compare:
+        axis = compare["axis"]
+        if not isinstance(axis, str) or axis not in dims:
+            raise ClaimError(
+                f"{here} 'axis': {_show(axis)} is not a dimension of {variable}; allowed: "
+                + ", ".join(dims)
+            )
+        if axis in select:
+            raise ClaimError(f"{here} 'axis': {axis} is also fixed in 'select'")
+        if kind == "contrast":
+            a = _coordinate(f"{here} 'a'", axis, compare["a"], coords)
+            b = _coordinate(f"{here} 'b'", axis, compare["b"], coords)
+            if format_value(a) == format_value(b):
+                raise ClaimError(f"{here} 'b': compares {axis}={format_value(a)} with itself")
+        else:
+            values = coords[axis]
+            if not _numeric(values) or len(values) < 2:
+                raise ClaimError(
+                    f"{here} 'axis': a trend needs at least two numbers along {axis}, it has "
+                    f"{_show(values)} (compare two values with a contrast instead)"
+                )
+    else:
+        by = compare["by"]
+        by_dims = variables.get(by) if isinstance(by, str) else None
+        if by_dims is None or "memory" not in by_dims:
+            per_memory = sorted(k for k, d in variables.items() if "memory" in d)
+            raise ClaimError(
+                f"{here} 'by': {_show(by)} is not a per-memory variable of the study dataset; "
+                f"allowed: {', '.join(per_memory)}"
+            )
+        if not set(by_dims) <= set(variables[variable]):
+            raise ClaimError(
+                f"{here} 'by': {variable} has no dimension(s) "
+                f"{', '.join(sorted(set(by_dims) - set(variables[variable])))} that {by} has"
+            )
+        if "memory" in select:
+            raise ClaimError(f"{here} 'by': groups memories, so 'select' cannot fix memory")
+        if kind == "contrast":
+            a, b = compare["a"], compare["b"]
+            if format_value(a) == format_value(b):
+                raise ClaimError(f"{here} 'b': compares {by}={format_value(a)} with itself")
+    return Claim(
+        name=name.strip(),
+        variable=variable,
+        kind=kind,
+        expect=expect,
+        select=select,
+        axis=axis,
+        by=by,
+        a=_plain(a),
+        b=_plain(b),
+        reference=reference.strip(),
+    )
+
+
+def _coordinate(where: str, dim: str, value: Any, coords: Mapping[str, list[Any]]) -> Any:
+    """The coordinate value of ``dim`` that ``value`` names (0 and 0.0 are the same value)."""
+    values = coords.get(dim, [])
+    pos = _find(values, value) if _scalar(value) else None
+    if pos is None:
+        raise ClaimError(
+            f"{where}: {_show(value)} is not a value of {dim}; allowed: "
+            + ", ".join(format_value(v) for v in values)
+        )
+    return _plain(values[pos])
+
+
+def _plain(value: Any) -> Any:
+    """A JSON/YAML-safe scalar (snakemake params, claims.json)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+# --- statistics ------------------------------------------------------------------------------
+
+
+def _isel(da: xr.DataArray, dim: str, value: Any, where: str) -> xr.DataArray:
+    pos = _find(da[dim].values.tolist(), value)
+    if pos is None:
+        raise ClaimError(
+            f"{where}: the study dataset has no {dim}={format_value(value)} (it has "
+            + ", ".join(format_value(v) for v in da[dim].values.tolist())
+            + ")"
+        )
+    return da.isel({dim: pos})
+
+
+def _seed_mean(da: xr.DataArray) -> xr.DataArray:
+    """Average every dimension but ``seed`` (NaNs, e.g. a probe a cell lacks, are skipped)."""
+    return da.mean([d for d in da.dims if d != "seed"], skipna=True)
+
+
+def _per_seed(ds: xr.Dataset, claim: Claim, where: str) -> tuple[np.ndarray, np.ndarray, list]:
+    """(statistic per seed, change per seed in the variable's units, notes)."""
+    if claim.variable not in ds:
+        raise ClaimError(f"{where} 'variable': the study dataset has no {claim.variable}")
+    da = ds[claim.variable]
+    notes: list[str] = []
+    if "flag" in ds:  # runs collect flagged (runaway, NaN state) are left out, as everywhere
+        flagged = int((ds["flag"] != 0).sum())
+        if flagged:
+            da = da.where(ds["flag"] == 0)
+            notes.append(f"{flagged} flagged run(s) left out")
+    for dim, value in claim.select.items():
+        da = _isel(da, dim, value, f"{where} 'select' {_show(dim)}")
+    if claim.by is not None:
+        if claim.by not in ds:
+            raise ClaimError(f"{where} {claim.kind!r} 'by': the study dataset has no {claim.by}")
+        group = ds[claim.by]
+        for dim, value in claim.select.items():
+            if dim in group.dims:
+                group = _isel(group, dim, value, f"{where} 'select' {_show(dim)}")
+        # average what the grouping variable does not vary over (e.g. phase); its own cells and
+        # memories are the points compared
+        da = da.mean([d for d in da.dims if d not in group.dims], skipna=True)
+        group, da = xr.broadcast(group, da)
+    if claim.kind == "contrast":
+        if claim.axis is not None:
+            high = _seed_mean(_isel(da, claim.axis, claim.a, f"{where} 'contrast' 'a'"))
+            low = _seed_mean(_isel(da, claim.axis, claim.b, f"{where} 'contrast' 'b'"))
+        else:
+            for value in (claim.a, claim.b):
+                if not bool((group == value).any()):
+                    notes.append(f"no memory has {claim.by} = {format_value(value)}")
+            high = _seed_mean(da.where(group == claim.a))
+            low = _seed_mean(da.where(group == claim.b))
+        diff = (high - low).values
+        return diff, diff, notes
+    # Trend: a rank correlation within each seed, then the mean over seeds with a bootstrap CI
+    # resampling seeds. Seeds are the independent replicates, as for a contrast; correlating
+    # within a seed compares cells that share that seed's network and noise (a paired design),
+    # so differences between seeds do not blur the trend, as they would if cells x seeds were
+    # pooled (which would also treat cells of one seed as independent).
+    if claim.axis is not None:
+        y = da.mean([d for d in da.dims if d not in ("seed", claim.axis)], skipna=True)
+        x = xr.DataArray(np.asarray(da[claim.axis].values, float), dims=[claim.axis])
+        x, y = xr.broadcast(x, y)
+    else:
+        x, y = group.astype(float), da
+    finite = x.values[np.isfinite(x.values)]
+    x_lo, x_hi = (finite.min(), finite.max()) if finite.size else (np.nan, np.nan)
+    rho, change = [], []
+    for s in range(y.sizes["seed"]):
+        xs, ys = x.isel(seed=s).values, y.isel(seed=s).values
+        rho.append(spearman(xs, ys))
+        change.append(_mean_at(ys, xs == x_hi) - _mean_at(ys, xs == x_lo))
+    if not x_hi > x_lo:
+        notes.append(f"{claim.axis or claim.by} takes one value only, so there is no trend")
+        change = [np.nan] * len(change)
+    elif np.isnan(rho).any():
+        notes.append(
+            f"the rank correlation is undefined (constant values) in {int(np.isnan(rho).sum())} "
+            "seed(s)"
+        )
+    return np.asarray(rho, float), np.asarray(change, float), notes
+
+
+def _mean_at(y: np.ndarray, mask: np.ndarray) -> float:
+    """Mean of the finite ``y`` where ``mask`` holds (NaN if none)."""
+    values = y[mask & np.isfinite(y)]
+    return float(values.mean()) if values.size else np.nan
+
+
+def verdict(low: float, high: float, n_seeds: int, sign: int) -> str:
+    """reproduced / contradicted / inconclusive from a CI of the effect and the expected sign."""
+    if n_seeds < MIN_SEEDS or not (math.isfinite(low) and math.isfinite(high)):
+        return "inconclusive"
+    if low > 0 or high < 0:  # the CI excludes 0
+        return "reproduced" if (low > 0) == (sign > 0) else "contradicted"
+    return "inconclusive"
+
+
+def evaluate(ds: xr.Dataset, claim: Claim | Mapping[str, Any], study: str = "") -> dict[str, Any]:
+    """One claim computed from a study dataset: effect, 95% CI, seeds, verdict (JSON-able)."""
+    claim = claim if isinstance(claim, Claim) else Claim.from_dict(claim)
+    study = study or str(ds.attrs.get("study", ""))
+    where = f"study {_show(study)} claim {_show(claim.name)}"
+    values, change, notes = _per_seed(ds, claim, where)
+    seeds = ds["seed"].values.tolist() if "seed" in ds.coords else list(range(len(values)))
+    n = int(np.isfinite(values).sum())
+    mean, low, high = bootstrap_ci(values, level=CI_LEVEL, seed=BOOTSTRAP_SEED)
+    units = str(ds[claim.variable].attrs.get("units", ""))
+    result = {
+        "study": study,
+        **claim.to_dict(),
+        "description": claim.describe(),
+        "units": units,
+        "statistic": (
+            f"paired difference a - b ({units})"
+            if claim.kind == "contrast"
+            else "Spearman rank correlation"
+        ),
+        "effect": mean,
+        "ci_low": low,
+        "ci_high": high,
+        "ci_level": CI_LEVEL,
+        "n_seeds": n,
+        "per_seed": dict(zip(map(str, seeds), values.tolist(), strict=True)),
+        "verdict": verdict(low, high, n, claim.sign),
+    }
+    if claim.kind == "trend":
+        # the size of the trend in the variable's units: highest minus lowest value of the axis
+        # (or of the per-memory variable), mean over seeds with its CI
+        c_mean, c_low, c_high = bootstrap_ci(change, level=CI_LEVEL, seed=BOOTSTRAP_SEED)
+        result["change"] = {"effect": c_mean, "ci_low": c_low, "ci_high": c_high, "units": units}
+    if 0 < n < MIN_SEEDS:
+        notes.append(f"{n} seed(s); a verdict needs at least {MIN_SEEDS}")
+    elif n == 0:
+        notes.append("no seed gives a value")
+    result["notes"] = notes
+    return _json_safe(result)
+
+
+def evaluate_study(
+    ds: xr.Dataset, claims: Sequence[Claim | Mapping[str, Any]], study: str = ""
+) -> dict[str, Any]:
+    study = study or str(ds.attrs.get("study", ""))
+    return {"study": study, "claims": [evaluate(ds, c, study) for c in claims]}
+
+
+def _json_safe(value: Any) -> Any:
+    """NaN and infinity -> None, numpy scalars -> Python, recursively."""
+    if isinstance(value, Mapping):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def dumps(results: Mapping[str, Any]) -> str:
+    return json.dumps(results, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+
+
+# --- text for the report ---------------------------------------------------------------------
+
+
+def _num(x: float | None, digits: int = 2, sign: bool = True) -> str:
+    return "n/a" if x is None else f"{x:{'+' if sign else ''}.{digits}f}"
+
+
+def format_effect(result: Mapping[str, Any]) -> str:
+    """'+6.50 Hz [+3.60, +10.20]' for a contrast; 'ρ +0.80 [+0.50, +1.00]; +3.10 Hz ...' for a
+    trend (the change from the lowest to the highest value of the axis)."""
+    if result.get("effect") is None:
+        return "n/a"
+    ci = f"[{_num(result['ci_low'])}, {_num(result['ci_high'])}]"
+    units = result.get("units") or ""
+    if result["kind"] == "contrast":
+        return f"{_num(result['effect'])} {units} {ci}".replace("  ", " ")
+    text = f"ρ {_num(result['effect'])} {ci}"
+    change = result.get("change") or {}
+    if change.get("effect") is not None:
+        text += (
+            f"; highest − lowest {_num(change['effect'])} {units} "
+            f"[{_num(change['ci_low'])}, {_num(change['ci_high'])}]"
+        )
+    return text
