@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 $$HOME/.pyenv/versions/3.13*/bin/python3.1
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: venv run figures report test test-fast lint format bench lock clean
+.PHONY: venv run figures report test test-fast lint format bench lock clean verify
 
 venv: $(VENV)/.installed
 
@@ -28,6 +28,12 @@ run: venv
 # Redraw every figure and the report from the stored datasets (no simulation re-runs).
 figures: venv
 	$(BIN)/snakemake --cores $(CORES) figures report --forcerun main_effect sleep_raster weight_change
+
+# Re-run N random cells of a results folder and compare them bit for bit with the stored ones.
+N ?= 3
+RESULTS ?= results
+verify: venv
+	$(BIN)/python scripts/verify.py $(RESULTS) -n $(N)
 
 test: venv
 	$(BIN)/python -m pytest
