@@ -218,7 +218,7 @@ def _parse_claim(
     axes: Mapping[str, Sequence[Any]],
     coords: Mapping[str, list[Any]],
 ) -> Claim:
-    where = f"study {_show(study)} claim {i + 1}"
+    where = f"study {_show(study)} 'claims' '{i}'"  # as the schema's errors name it
     if not isinstance(item, Mapping):
         raise ClaimError(f"{where}: expected a mapping with keys {', '.join(CLAIM_KEYS)}")
     name = item.get("name")

@@ -1,0 +1,356 @@
+"""Claims on synthetic study datasets (no simulation): planted, absent and reversed effects."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import numpy as np
+import pytest
+import xarray as xr
+import yaml
+from conftest import REPO, run_snakemake
+
+from consolidation.claims import (
+    MIN_SEEDS,
+    Claim,
+    ClaimError,
+    coordinate_labels,
+    dumps,
+    evaluate,
+    evaluate_study,
+    format_effect,
+    parse_claims,
+    study_variables,
+)
+from consolidation.grid import ConfigError, load_studies
+from consolidation.report import claim_rows
+from consolidation.stats import spearman
+
+N_SEEDS = 6
+N_MEMORIES = 4
+# Per-seed deviations that average to zero: with no planted effect the CI straddles 0.
+WOBBLE = np.array([1.0, -1.0, 0.5, -0.5, 2.0, -2.0])[:, None]
+
+
+def study_dataset(axis: str, values: list, recall: np.ndarray, **per_memory) -> xr.Dataset:
+    """A dataset shaped like a study dataset; ``recall`` is (axis, seed, memory) lesioned-post
+    recall in Hz. The other probe/hippocampus entries hold a big opposite effect, so a claim
+    that did not select them would get the sign wrong."""
+    full = np.empty((len(values), N_SEEDS, 2, N_MEMORIES, 2))
+    full[:, :, 1, :, 1] = recall  # probe post, hippocampus lesioned
+    full[:, :, 0, :, :] = -50 * recall[:, :, :, None]  # probe pre
+    full[:, :, 1, :, 0] = -50 * recall  # hippocampus intact
+    grid = (axis, "seed", "memory")
+    data = {
+        "recall": (
+            (axis, "seed", "probe", "memory", "hippocampus"),
+            full,
+            {"units": "Hz", "long_name": "recall"},
+        ),
+        "memory_age": (grid, np.broadcast_to(np.zeros(N_MEMORIES, int), recall.shape).copy()),
+        "replay_count": (grid, np.zeros(recall.shape, int)),
+    }
+    for name, value in per_memory.items():
+        data[name] = (grid, np.broadcast_to(value, recall.shape).copy(), {"units": "1"})
+    return xr.Dataset(
+        data,
+        coords={
+            axis: values,
+            "seed": np.arange(N_SEEDS),
+            "probe": ["pre", "post"],
+            "memory": np.arange(N_MEMORIES),
+            "hippocampus": ["intact", "lesioned"],
+        },
+        attrs={"study": "synthetic"},
+    )
+
+
+SELECT = {"hippocampus": "lesioned", "probe": "post"}
+EXPECTED = {1.0: "reproduced", 0.0: "inconclusive", -1.0: "contradicted"}
+
+
+def claim(**kw) -> Claim:
+    return Claim(name="c", variable="recall", select=dict(SELECT), **kw)
+
+
+# --- contrasts ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sign", list(EXPECTED))
+def test_contrast_along_a_grid_axis(sign):
+    """sleep - wake = 3 Hz (+ a per-seed wobble) planted, absent, reversed."""
+    recall = np.zeros((2, N_SEEDS, N_MEMORIES))
+    recall[0] = 5 + sign * 3 + WOBBLE
+    recall[1] = 5
+    ds = study_dataset("schedule.offline", ["sleep", "wake"], recall)
+    c = claim(kind="contrast", axis="schedule.offline", a="sleep", b="wake", expect="greater")
+    r = evaluate(ds, c)
+    assert r["effect"] == pytest.approx(sign * 3)
+    assert r["units"] == "Hz" and r["n_seeds"] == N_SEEDS
+    assert r["verdict"] == EXPECTED[sign]
+    if sign:
+        assert np.sign(r["ci_low"]) == np.sign(r["ci_high"]) == sign
+
+
+def test_contrast_expecting_less_flips_the_verdict():
+    recall = np.zeros((2, N_SEEDS, N_MEMORIES))
+    recall[0] = 2.0 + WOBBLE / 4  # disruption 0 beats disruption 1
+    ds = study_dataset("sleep.disruption", [0.0, 1.0], recall)
+    greater = claim(kind="contrast", axis="sleep.disruption", a=0, b=1.0, expect="greater")
+    less = claim(kind="contrast", axis="sleep.disruption", a=0.0, b=1, expect="less")
+    assert evaluate(ds, greater)["verdict"] == "reproduced"
+    assert evaluate(ds, less)["verdict"] == "contradicted"
+
+
+@pytest.mark.parametrize("sign", list(EXPECTED))
+def test_contrast_between_groups_of_memories_by_a_per_memory_variable(sign):
+    """cued memories (1) minus uncued ones (0), paired within seed."""
+    cued = np.array([1, 0, 1, 0])
+    recall = np.zeros((1, N_SEEDS, N_MEMORIES)) + 4.0
+    recall[0] += cued * (sign * 2 + WOBBLE)
+    ds = study_dataset("schedule.offline", ["sleep"], recall, cued=cued)
+    r = evaluate(ds, claim(kind="contrast", by="cued", a=1, b=0, expect="greater"))
+    assert r["effect"] == pytest.approx(sign * 2)
+    assert r["verdict"] == EXPECTED[sign]
+
+
+def test_a_group_no_memory_is_in_gives_inconclusive_with_a_note():
+    ds = study_dataset(
+        "schedule.offline", ["sleep"], np.ones((1, N_SEEDS, N_MEMORIES)), cued=np.zeros(4)
+    )
+    c = claim(kind="contrast", by="cued", a=1, b=0, expect="greater")
+    results = evaluate_study(ds, [c.to_dict()])
+    r = results["claims"][0]
+    assert r["verdict"] == "inconclusive" and r["n_seeds"] == 0 and r["effect"] is None
+    assert any("cued = 1" in n for n in r["notes"])
+    assert json.loads(dumps(results)) == results
+
+
+# --- trends ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sign", list(EXPECTED))
+def test_trend_along_a_grid_axis(sign):
+    """Recall rises (sign 1), alternates in direction between seeds (0) or falls (-1) with
+    the SWR rate."""
+    rates = [0.5, 1.0, 2.0, 4.0]
+    x = np.log2(rates)[:, None, None]
+    direction = sign if sign else np.where(np.arange(N_SEEDS) % 2, -1.0, 1.0)[None, :, None]
+    recall = 3 + direction * 1.5 * x + np.zeros((4, N_SEEDS, N_MEMORIES))
+    ds = study_dataset("sleep.swr_rate", rates, recall)
+    r = evaluate(ds, claim(kind="trend", axis="sleep.swr_rate", expect="increasing"))
+    assert r["verdict"] == EXPECTED[sign]
+    assert r["effect"] == pytest.approx(sign)  # Spearman rho, per seed then averaged
+    assert r["change"]["effect"] == pytest.approx(sign * 1.5 * 3)  # 4 vs 0.5 Hz SWR rate, Hz
+    assert r["change"]["units"] == "Hz"
+    assert "ρ" in format_effect(r) and "Hz" in format_effect(r)
+
+
+@pytest.mark.parametrize("sign", list(EXPECTED))
+def test_trend_along_a_per_memory_variable(sign):
+    """A Ribot gradient: recall against memory age (nights since encoding)."""
+    age = np.array([0, 1, 2, 3])
+    direction = sign if sign else np.where(np.arange(N_SEEDS) % 2, -1.0, 1.0)[:, None]
+    recall = (2 + direction * age + 0.1 * WOBBLE)[None]
+    ds = study_dataset("schedule.offline", ["sleep"], recall).assign(
+        memory_age=(("schedule.offline", "seed", "memory"), np.broadcast_to(age, recall.shape))
+    )
+    r = evaluate(ds, claim(kind="trend", by="memory_age", expect="increasing"))
+    assert r["verdict"] == EXPECTED[sign]
+    assert r["effect"] == pytest.approx(sign)
+    assert r["change"]["effect"] == pytest.approx(sign * 3, abs=0.3)
+
+
+def test_a_trend_along_a_constant_variable_is_inconclusive_and_json_safe():
+    ds = study_dataset("schedule.offline", ["sleep"], np.ones((1, N_SEEDS, N_MEMORIES)))
+    results = evaluate_study(ds, [claim(kind="trend", by="memory_age", expect="increasing")])
+    r = results["claims"][0]
+    assert r["verdict"] == "inconclusive" and r["effect"] is None
+    assert any("one value" in n for n in r["notes"])
+    assert json.loads(dumps(results)) == results
+
+
+def test_spearman_handles_ties_and_constant_input():
+    assert spearman([1, 2, 3, 4], [1, 3, 2, 4]) == pytest.approx(0.8)
+    assert spearman([0, 0, 1, 1], [1, 2, 3, 4]) == pytest.approx(np.sqrt(0.8))
+    assert np.isnan(spearman([1, 1, 1], [1, 2, 3]))
+    assert np.isnan(spearman([1, np.nan], [1, 2]))
+
+
+# --- seeds, flags, reproducibility -------------------------------------------------------
+
+
+def test_results_are_reproducible_and_too_few_seeds_give_no_verdict():
+    recall = np.zeros((2, N_SEEDS, N_MEMORIES))
+    recall[0] = 5 + WOBBLE / 4
+    ds = study_dataset("schedule.offline", ["sleep", "wake"], recall)
+    c = claim(kind="contrast", axis="schedule.offline", a="sleep", b="wake", expect="greater")
+    assert evaluate(ds, c) == evaluate(ds, c)  # fixed bootstrap RNG
+    few = evaluate(ds.isel(seed=slice(0, MIN_SEEDS - 1)), c)
+    assert few["verdict"] == "inconclusive" and few["n_seeds"] == MIN_SEEDS - 1
+    assert few["ci_low"] > 0  # the CI alone would have said "reproduced"
+    assert any("at least" in n for n in few["notes"])
+
+
+def test_flagged_runs_are_left_out():
+    recall = np.zeros((2, N_SEEDS, N_MEMORIES))
+    recall[0] = 5.0
+    ds = study_dataset("schedule.offline", ["sleep", "wake"], recall)
+    flag = np.zeros((2, N_SEEDS), "int8")
+    flag[1, 0] = 1  # seed 0's wake run ran away
+    ds["flag"] = (("schedule.offline", "seed"), flag)
+    c = claim(kind="contrast", axis="schedule.offline", a="sleep", b="wake", expect="greater")
+    r = evaluate(ds, c)
+    assert r["n_seeds"] == N_SEEDS - 1 and r["per_seed"]["0"] is None
+
+
+def test_report_rows_show_effect_seeds_and_verdict():
+    recall = np.zeros((2, N_SEEDS, N_MEMORIES))
+    recall[0] = 3.0 + WOBBLE
+    ds = study_dataset("schedule.offline", ["sleep", "wake"], recall)
+    c = Claim(
+        name="sleep beats wake",
+        variable="recall",
+        kind="contrast",
+        expect="greater",
+        select=dict(SELECT),
+        axis="schedule.offline",
+        a="sleep",
+        b="wake",
+        reference="Jenkins & Dallenbach 1924",
+    )
+    [row] = claim_rows(evaluate_study(ds, [c])["claims"])
+    study, what, reference, effect, seeds, verdict = row
+    assert study == "synthetic" and what.startswith("sleep beats wake: recall")
+    assert reference == "Jenkins & Dallenbach 1924"
+    assert effect.startswith("+3.00 Hz [") and seeds == str(N_SEEDS) and verdict == "reproduced"
+    assert claim_rows([]) == []
+
+
+# --- validation before any job runs ------------------------------------------------------
+
+
+def test_study_variables_are_read_from_the_model_without_running_it():
+    variables = study_variables()
+    assert variables["recall"] == ("probe", "memory", "hippocampus")
+    assert variables["memory_age"] == ("memory",)
+    assert variables["replay_count"] == ("memory",)
+    assert variables["swr_count"] == ()
+    assert "probe" not in variables and "swr_time" not in variables  # coordinates, per-SWR
+
+
+GOOD = {
+    "name": "sleep beats wake",
+    "variable": "recall",
+    "select": {"hippocampus": "lesioned", "probe": "post"},
+    "contrast": {"axis": "schedule.offline", "a": "sleep", "b": "wake"},
+    "expect": "greater",
+}
+BAD = {
+    "unknown variable": ({"variable": "recal"}, ["'variable'", "recal"]),
+    "unknown axis": (
+        {"contrast": {"axis": "sleep.swr_rate", "a": 1, "b": 2}},
+        ["'axis'", "sleep.swr_rate"],
+    ),
+    "unknown contrast value": (
+        {"contrast": {"axis": "schedule.offline", "a": "nap", "b": "wake"}},
+        ["'a'", "nap", "sleep, wake"],
+    ),
+    "unknown probe label": (
+        {"select": {"hippocampus": "lesioned", "probe": "postt"}},
+        ["'select' 'probe'", "postt", "pre, post"],
+    ),
+    "unknown hippocampus value": (
+        {"select": {"hippocampus": "removed"}},
+        ["'select' 'hippocampus'", "intact, lesioned"],
+    ),
+    "dimension the variable lacks": (
+        {"variable": "memory_age", "select": {"probe": "post"}},
+        ["'select' 'probe'", "memory_age"],
+    ),
+    "trend on labels": (
+        {"contrast": None, "trend": {"axis": "schedule.offline"}, "expect": "increasing"},
+        ["'trend' 'axis'", "schedule.offline"],
+    ),
+    "direction of another kind": ({"expect": "increasing"}, ["'expect'", "greater, less"]),
+    "by a per-run variable": (
+        {"contrast": {"by": "swr_count", "a": 1, "b": 0}},
+        ["'by'", "swr_count", "memory_age"],
+    ),
+    "both kinds": ({"trend": {"axis": "schedule.offline"}}, ["'contrast' or 'trend'"]),
+    "unknown key": ({"expected": "greater"}, ["unknown key", "expected"]),
+}
+
+
+def _bad_claim(change: dict) -> dict:
+    bad = copy.deepcopy(GOOD)
+    for key, value in change.items():
+        if value is None:
+            bad.pop(key)
+        else:
+            bad[key] = value
+    return bad
+
+
+@pytest.mark.parametrize("how", list(BAD))
+def test_bad_claims_are_rejected_naming_study_claim_and_key(how, tiny_config):
+    change, words = BAD[how]
+    config = copy.deepcopy(tiny_config)
+    study = config["studies"]["sleep_vs_wake"]
+    study["claims"] = [GOOD, _bad_claim(change) | {"name": "bad one"}]
+    with pytest.raises(ConfigError) as err:
+        load_studies(config)
+    message = str(err.value)
+    # the schema's shape errors name the claim by position, the claim checks by name
+    assert "claim 'bad one'" in message or "'claims' '1'" in message, message
+    for word in ["study 'sleep_vs_wake'", *words]:
+        assert word in message, f"{how}: {word!r} not in {message!r}"
+
+
+def test_claims_are_checked_against_this_studys_grid_and_schedule():
+    axes = {"sleep.disruption": [0.0, 1.0]}
+    cells = [{"sleep.disruption": 0.0, "schedule.phases": [{"phase": "encode"}, {"phase": "test"}]}]
+    assert coordinate_labels(cells)["probe"] == ["test1"]
+    spec = [{**GOOD, "contrast": {"axis": "sleep.disruption", "a": 0, "b": 1}}]
+    with pytest.raises(ClaimError, match="'select' 'probe'.*allowed: test1"):
+        parse_claims("s", spec, axes, cells)
+    spec[0]["select"] = {"probe": "test1", "hippocampus": "lesioned"}
+    [parsed] = parse_claims("s", spec, axes, cells)
+    assert parsed.a == 0.0 and parsed.b == 1.0 and parsed.describe().startswith("recall (")
+    with pytest.raises(ClaimError, match="'name': used by two claims"):
+        parse_claims("s", spec * 2, axes, cells)
+
+
+def test_a_bad_claim_stops_the_workflow_before_any_job(tiny_config, write_config, tmp_path):
+    config = copy.deepcopy(tiny_config)
+    config["studies"]["disruption_ach"]["claims"][0]["contrast"]["a"] = 0.5
+    proc = run_snakemake(tmp_path, "-n", configfile=write_config(config), check=False)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "disruption_ach" in output and "'a'" in output and "0.5" in output
+    assert "Job stats" not in output
+
+
+# --- the default config -------------------------------------------------------------------
+
+
+def test_every_default_study_has_a_claim_whose_coordinates_exist():
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    studies = load_studies(config)  # validates every claim against grid and schedule
+    variables = study_variables()
+    for study in studies.values():
+        assert study.claims, f"study {study.name} declares no claim"
+        labels = coordinate_labels([c.overrides for c in study.cells])
+        coords = {**study.axes, **labels}
+        for c in study.claims:
+            assert c.variable in variables
+            dims = [*study.axes, *variables[c.variable]]
+            for dim, value in c.select.items():
+                assert dim in dims and value in coords[dim]
+            if c.axis is not None:
+                assert c.axis in dims
+                if c.kind == "contrast":
+                    assert {c.a, c.b} <= set(coords[c.axis])
+            else:
+                assert "memory" in variables[c.by]
