@@ -31,7 +31,11 @@ def resident_mb() -> float:
 
 @contextlib.contextmanager
 def limits(mem_mb: float | None, runtime_min: float | None, what: str):
-    """Raise ResourceExceeded in the main thread when memory or time go over the resources."""
+    """Raise ResourceExceeded in the main thread when memory or time go over the resources.
+
+    Yields the list of limits that fired: brian2 may wrap the exception in its own, so the
+    caller checks the list rather than the exception type.
+    """
     reason: list[str] = []
     done = threading.Event()
 
@@ -63,6 +67,7 @@ def limits(mem_mb: float | None, runtime_min: float | None, what: str):
         )
 
         def alarm(signum, frame):
+            reason.insert(0, reason_runtime)
             raise ResourceExceeded(reason_runtime)
 
         signal.signal(signal.SIGALRM, alarm)
@@ -71,9 +76,10 @@ def limits(mem_mb: float | None, runtime_min: float | None, what: str):
     if watcher:
         watcher.start()
     try:
-        yield
+        yield reason
     except MemoryError:
-        raise ResourceExceeded(f"{what}: ran out of memory (mem_mb {mem_mb})") from None
+        reason.insert(0, f"{what}: ran out of memory (mem_mb {mem_mb})")
+        raise ResourceExceeded(reason[0]) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         done.set()
@@ -94,14 +100,17 @@ def main(smk) -> None:
         print(f"cell {smk.wildcards.cell}, seed {smk.wildcards.seed}: {smk.params.overrides}")
         print(f"limits: mem_mb {mem_mb}, runtime {runtime} min", flush=True)
         start = time.perf_counter()
+        fired: list[str] = []
         try:
-            with limits(mem_mb, runtime, what):
+            with limits(mem_mb, runtime, what) as fired:
                 ds = simulate(dict(smk.params.overrides), int(smk.wildcards.seed))
                 ds.attrs.update({"study": smk.wildcards.study, "cell": smk.wildcards.cell})
                 write_netcdf(ds, smk.output[0])
-        except ResourceExceeded as err:
-            print(f"{err} (after {time.perf_counter() - start:.1f} s)", flush=True)
-            print(str(err), file=sys.__stderr__, flush=True)
+        except Exception:
+            if not fired:
+                raise
+            print(f"{fired[0]} (after {time.perf_counter() - start:.1f} s)", flush=True)
+            print(fired[0], file=sys.__stderr__, flush=True)
             sys.exit(1)
         print(f"wall time {ds.attrs['wall_time_s']:.1f} s")
         if int(ds["runaway"]) or int(ds.get("non_finite", 0)):
