@@ -94,7 +94,7 @@ class SlurmCluster:
         self.dir.chmod(0o755)
         munge_user = pwd.getpwnam("munge")
         mdir = self.dir / "munge"
-        mdir.mkdir(mode=0o700)
+        mdir.mkdir(mode=0o755)  # munged wants its socket's directory world-searchable
         key = mdir / "munge.key"
         key.write_bytes(os.urandom(1024))
         key.chmod(0o400)
@@ -147,6 +147,9 @@ class SlurmCluster:
                 proc.kill()
                 proc.wait(timeout=5)
         self._restore_conf()
+        if self.dir is not None:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            self.dir = None
 
     # -- helpers --------------------------------------------------------------------------
     def _write_conf(self) -> None:
