@@ -15,7 +15,7 @@ import xarray as xr
 if TYPE_CHECKING:
     from consolidation.network import Model
     from consolidation.parameters import Parameters
-    from consolidation.simulate import Record
+    from consolidation.controls import Record
 
 HIPPOCAMPUS = ("intact", "lesioned")
 POPULATIONS = ("ctx_e", "ctx_i", "hpc_e", "hpc_i")
@@ -199,6 +199,14 @@ def to_dataset(model: Model, params: Parameters, record: Record, ages: list[int]
             np.array(ages),
             "1",
             "nights slept since the memory was last encoded (-1: never)",
+        ),
+        "cued": _var(
+            ("memory",),
+            np.isin(np.arange(params["memory.count"]), params["sleep.cued_memories"]).astype(
+                np.int8
+            ),
+            "1",
+            "1 if the memory is cued during sleep (targeted reactivation), else 0",
         ),
         "replay_count": _var(
             ("memory",),

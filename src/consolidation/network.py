@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import brian2 as b2
 import numpy as np
 
+from consolidation.controls import CORTEX, HIPPOCAMPUS
 from consolidation.parameters import Parameters
 
 LIF = """
@@ -22,56 +23,39 @@ v_th : volt (shared, constant)      # spike threshold
 v_reset : volt (shared, constant)   # reset potential
 t_ref : second (shared, constant)   # refractory period
 w_bg : volt (shared, constant)      # jump per background spike
-offset : volt (shared)              # schedule-controlled shift: down states, lesion
 """
 
-# Cortex: the slow oscillation's down states are a shared hyperpolarising offset.
-CORTEX = (
+# The schedule's control signals (see consolidation.controls) are functions of time: the slow
+# oscillation's down states shift cortical cells; a lesion, ripple excitability and ripple
+# disruption shift hippocampal E cells, which also adapt after each spike.
+CORTEX_CELLS = (
     LIF
     + """
-I_ctrl = offset : volt
+I_ctrl = cortex_offset(t) : volt
 """
 )
 
-# Hippocampal E cells: spike-triggered adaptation, and ripple-locked drive relative to the
-# onset time t_swr of the current sharp-wave ripple (excitability, then optional disruption).
-HIPPOCAMPUS_E = (
+HIPPOCAMPUS_E_CELLS = (
     LIF
     + """
-I_ctrl = offset - a + I_ripple - I_disrupt : volt
+I_ctrl = hippocampus_offset(t) - a : volt
 da/dt = -a / tau_a : volt
 tau_a : second (shared, constant)    # adaptation decay
 a_jump : volt (shared, constant)     # adaptation per spike
-t_swr : second (shared)              # onset of the current ripple
-swr_len : second (shared, constant)  # ripple excitability window
-swr_exc : volt (shared, constant)    # ripple excitability
-disrupted : 1 (shared)               # 1 if the current ripple is disrupted
-disrupt_delay : second (shared, constant)
-disrupt_len : second (shared, constant)
-disrupt_depth : volt (shared, constant)
-I_ripple = swr_exc * int(t >= t_swr and t < t_swr + swr_len) : volt
-I_disrupt = disrupt_depth * disrupted * in_disruption : volt
-in_disruption = int(t >= t_swr + disrupt_delay and t < t_swr + disrupt_len) : 1
 """
 )
 
-HIPPOCAMPUS_I = (
+HIPPOCAMPUS_I_CELLS = (
     LIF
     + """
-I_ctrl = offset : volt
+I_ctrl = 0*mV : volt
 """
 )
 
-# A Poisson source, one per target cell: `driven` cells fire at `rate` while the stimulus is on;
-# `seeded` cells fire at `seed_rate` for `seed_len` after the ripple onset t_swr.
+# A Poisson source, one per target cell, at the rate the schedule sets for that cell now
+# (encoding, test cues, ripple seeds).
 SOURCE = """
-rate_now = driven * rate + seeded * seed_rate * int(t >= t_swr and t < t_swr + seed_len) : Hz
-driven : 1
-seeded : 1
-rate : Hz (shared)
-seed_rate : Hz (shared, constant)
-seed_len : second (shared, constant)
-t_swr : second (shared)
+rate_now = stimulus(t, i) : Hz
 """
 
 # One plastic synapse form for every pathway. A presynaptic spike reads the postsynaptic trace
@@ -79,11 +63,14 @@ t_swr : second (shared)
 #   symmetric (thresholded Hebbian): k = 1 on both sides, c_presyn, c_postsyn > 0 set thresholds;
 #   Bi & Poo pair rule: k_postsyn = 1 (LTP, tau_x = tau+), k_presyn = -A- (LTD, tau_y = tau-),
 #   no c terms.
+# Learning runs at eta times the schedule's plasticity gain for the pathway's channel;
+# acetylcholine scales transmission down by ach_factor per unit ACh (Hasselmo 1999).
 PLASTIC = """
 w : volt
 w_max : volt (shared, constant)
-eta : volt (shared)        # learning rate now: 0 freezes the synapse (schedule-controlled)
-gain : 1 (shared)          # transmission gain (acetylcholine)
+eta : volt (shared, constant)        # learning rate at plasticity gain 1
+channel : integer (shared, constant) # plasticity channel: 0 cortex, 1 hippocampus
+ach_factor : 1 (shared, constant)    # transmission lost per unit acetylcholine
 k_presyn : 1 (shared, constant)
 k_postsyn : 1 (shared, constant)
 c_presyn : 1 (shared, constant)
@@ -94,12 +81,12 @@ dx/dt = -x / tau_x : 1 (event-driven)
 dy/dt = -y / tau_y : 1 (event-driven)
 """
 PLASTIC_ON_PRE = """
-v_post += gain * w
-w = clip(w + eta * (k_presyn * y - c_presyn), 0*mV, w_max)
+v_post += (1 - ach_factor * acetylcholine(t)) * w
+w = clip(w + eta * plasticity(t, channel) * (k_presyn * y - c_presyn), 0*mV, w_max)
 x += 1
 """
 PLASTIC_ON_POST = """
-w = clip(w + eta * (k_postsyn * x - c_postsyn), 0*mV, w_max)
+w = clip(w + eta * plasticity(t, channel) * (k_postsyn * x - c_postsyn), 0*mV, w_max)
 y += 1
 """
 
@@ -128,9 +115,9 @@ class Model:
     rates: dict[str, b2.PopulationRateMonitor]
 
 
-def population(name: str, n: int, kind: str, params: Parameters) -> b2.NeuronGroup:
-    """A LIF population with its background input; kind is 'cortex', 'hpc_e' or 'hpc_i'."""
-    eqs = {"cortex": CORTEX, "hpc_e": HIPPOCAMPUS_E, "hpc_i": HIPPOCAMPUS_I}[kind]
+def population(name: str, n: int, kind: str, params: Parameters, signals) -> b2.NeuronGroup:
+    """A LIF population; kind is 'cortex', 'hpc_e' or 'hpc_i'; signals: the control signals."""
+    eqs = {"cortex": CORTEX_CELLS, "hpc_e": HIPPOCAMPUS_E_CELLS, "hpc_i": HIPPOCAMPUS_I_CELLS}[kind]
     reset = "v = v_reset" + ("; a += a_jump" if kind == "hpc_e" else "")
     group = b2.NeuronGroup(
         # Forward Euler: the ripple-locked drive depends on t, which rules out "exact"; with
@@ -142,6 +129,7 @@ def population(name: str, n: int, kind: str, params: Parameters) -> b2.NeuronGro
         refractory="t_ref",
         method="euler",
         name=name,
+        namespace=dict(signals),
     )
     inhibitory = name.endswith("_i")
     group.tau_m = params.q("cell.tau_i" if inhibitory else "cell.tau_e")
@@ -150,19 +138,11 @@ def population(name: str, n: int, kind: str, params: Parameters) -> b2.NeuronGro
     group.v_reset = params.q("cell.v_reset")
     group.t_ref = params.q("cell.refractory")
     group.w_bg = params.q("cell.bg_weight")
-    group.offset = 0 * b2.mV
     # Start below threshold, spread so the first milliseconds are not synchronous.
     group.v = "v_reset + rand() * (v_th - v_reset)"
     if kind == "hpc_e":
         group.tau_a = params.q("hippocampus.tau_adaptation")
         group.a_jump = params.q("hippocampus.adaptation")
-        group.t_swr = -1 * b2.second
-        group.swr_len = params.q("sleep.swr_duration")
-        group.swr_exc = params.q("sleep.swr_excitability")
-        group.disrupted = 0
-        group.disrupt_delay = params.q("sleep.disruption_delay")
-        group.disrupt_len = params.q("sleep.plasticity_window")
-        group.disrupt_depth = params.q("sleep.disruption_depth")
     return group
 
 
@@ -173,19 +153,22 @@ def background(target: b2.NeuronGroup, params: Parameters) -> b2.PoissonInput:
     )
 
 
-def stimulus(target: b2.NeuronGroup, params: Parameters) -> tuple[b2.NeuronGroup, b2.Synapses]:
+def stimulus(
+    target: b2.NeuronGroup, params: Parameters, rates: b2.TimedArray
+) -> tuple[b2.NeuronGroup, b2.Synapses]:
     """A Poisson source per cell of `target`, one-to-one, for encoding, test cues and SWR seeds.
 
-    `encoding.inputs` independent inputs at `encoding.rate` are one Poisson process at their
-    summed rate, so a single source per cell suffices.
+    `rates` (time, cell) is the schedule's stimulus; `encoding.inputs` independent inputs at
+    `encoding.rate` are one Poisson process at their summed rate, so one source per cell
+    suffices.
     """
     source = b2.NeuronGroup(
-        len(target), SOURCE, threshold="rand() < rate_now * dt", name=f"{target.name}_source"
+        len(target),
+        SOURCE,
+        threshold="rand() < rate_now * dt",
+        name=f"{target.name}_source",
+        namespace={"stimulus": rates},
     )
-    source.rate = params["encoding.inputs"] * params.q("encoding.rate")
-    source.seed_rate = params.q("sleep.swr_seed_rate")
-    source.seed_len = params.q("sleep.swr_seed_duration")
-    source.t_swr = -1 * b2.second
     syn = b2.Synapses(
         source, target, "w : volt (shared)", on_pre="v_post += w", name=f"{target.name}_input"
     )
@@ -205,7 +188,7 @@ def static_projection(
     return syn
 
 
-def plastic_synapses(source, target, name: str) -> b2.Synapses:
+def plastic_synapses(source, target, name: str, signals) -> b2.Synapses:
     """Unconnected plastic synapses (the one form every pathway uses)."""
     syn = b2.Synapses(
         source,
@@ -215,38 +198,70 @@ def plastic_synapses(source, target, name: str) -> b2.Synapses:
         on_post=PLASTIC_ON_POST,
         method="exact",
         name=name,
+        namespace={k: signals[k] for k in ("acetylcholine", "plasticity")},
     )
     return syn
 
 
+@dataclass(frozen=True)
+class Pathway:
+    """A plastic pathway: its ends, parameter section, weights, learning channel and ACh key."""
+
+    pre: str
+    post: str
+    section: str  # the parameter section holding rule, eta, c_pre, c_post
+    p: str  # connection probability key
+    w_init: str
+    w_max: str
+    channel: int  # consolidation.controls plasticity channel
+    ach: str | None  # neuromod key of the ACh suppression of its transmission
+
+
+PATHWAYS = {
+    "ctx_ee": Pathway(
+        "ctx_e", "ctx_e", "cortex", "cortex.p_ee", "cortex.w_ee", "cortex.w_ee_max",
+        CORTEX, "neuromod.ach_recurrent",
+    ),
+    "hpc_ee": Pathway(
+        "hpc_e", "hpc_e", "hippocampus", "hippocampus.p_ee", "hippocampus.w_ee",
+        "hippocampus.w_ee_max", HIPPOCAMPUS, "neuromod.ach_hpc_recurrent",
+    ),
+    "hpc_ctx": Pathway(
+        "hpc_e", "ctx_e", "projection", "projection.p", "projection.w_hc", "projection.w_hc_max",
+        HIPPOCAMPUS, "neuromod.ach_feedback",
+    ),
+    "ctx_hpc": Pathway(
+        "ctx_e", "hpc_e", "projection", "projection.p", "projection.w_ch", "projection.w_ch_max",
+        HIPPOCAMPUS, None,
+    ),
+}  # fmt: skip
+
+
 def plastic_projection(
-    source: b2.NeuronGroup,
-    target: b2.NeuronGroup,
-    params: Parameters,
-    pathway: str,
-    p: float,
-    w_init,
-    w_max,
-    name: str,
+    name: str, groups: dict[str, b2.NeuronGroup], params: Parameters, signals
 ) -> b2.Synapses:
-    """A random plastic projection (all-to-all for p = 1, no self-connections)."""
-    syn = plastic_synapses(source, target, name)
+    """A random plastic projection (all-to-all for p = 1, no self-connections).
+
+    Weights, bounds and learning rates scale as 1/scale so that a cell's summed input and its
+    change per spike pair do not change with network size.
+    """
+    path = PATHWAYS[name]
+    source, target = groups[path.pre], groups[path.post]
+    syn = plastic_synapses(source, target, name, signals)
     condition = "i != j" if source is target else None
+    p = params[path.p]
     if p >= 1:
         syn.connect(condition=condition)
     else:
         syn.connect(p=p, condition=condition)
-    initialise(syn, params, pathway, w_init, w_max)
+    scale = params["network.scale"]
+    syn.w = params.q(path.w_init) / scale
+    syn.w_max = params.q(path.w_max) / scale
+    syn.eta = params.q(f"{path.section}.eta") / scale
+    syn.channel = path.channel
+    syn.ach_factor = params[path.ach] if path.ach else 0.0
+    set_rule(syn, params, path.section)
     return syn
-
-
-def initialise(syn: b2.Synapses, params: Parameters, pathway: str, w_init, w_max) -> None:
-    """Set the weights, bounds and rule constants of connected plastic synapses (frozen)."""
-    syn.w = w_init
-    syn.w_max = w_max
-    syn.eta = 0 * b2.mV
-    syn.gain = 1
-    set_rule(syn, params, pathway)
 
 
 def set_rule(syn: b2.Synapses, params: Parameters, pathway: str) -> None:
@@ -262,8 +277,9 @@ def set_rule(syn: b2.Synapses, params: Parameters, pathway: str) -> None:
         syn.tau_y = params.q("stdp.tau_minus")
 
 
-def draw_memories(params: Parameters, n_ctx: int, n_hpc: int, rng: np.random.Generator) -> Memories:
+def draw_memories(params: Parameters, rng: np.random.Generator) -> Memories:
     """Random sparse patterns and indices (disjoint or independent), and each pattern's cue."""
+    n_ctx, n_hpc = params.n("network.ctx_e"), params.n("network.hpc_e")
     n_mem = params["memory.count"]
     k_ctx = max(2, round(params["memory.pattern_fraction"] * n_ctx))
     k_hpc = max(2, round(params["memory.index_fraction"] * n_hpc))
@@ -287,85 +303,39 @@ def draw_memories(params: Parameters, n_ctx: int, n_hpc: int, rng: np.random.Gen
     return Memories(patterns, indices, cues)
 
 
-def build_network(params: Parameters, rng: np.random.Generator) -> Model:
-    """Assemble cortex, hippocampus, projections, inputs and monitors into one Network."""
-    scale = params["network.scale"]
+def build_network(params: Parameters, memories: Memories, signals) -> Model:
+    """Assemble cortex, hippocampus, projections, inputs and monitors into one Network.
+
+    signals: the schedule's control signals as TimedArrays (Controls.timed_arrays()).
+    """
     n = {g: params.n(f"network.{g}") for g in ("ctx_e", "ctx_i", "hpc_e", "hpc_i")}
-    groups = {
-        "ctx_e": population("ctx_e", n["ctx_e"], "cortex", params),
-        "ctx_i": population("ctx_i", n["ctx_i"], "cortex", params),
-        "hpc_e": population("hpc_e", n["hpc_e"], "hpc_e", params),
-        "hpc_i": population("hpc_i", n["hpc_i"], "hpc_i", params),
-    }
-    ctx_e, ctx_i, hpc_e, hpc_i = (groups[g] for g in ("ctx_e", "ctx_i", "hpc_e", "hpc_i"))
+    kinds = {"ctx_e": "cortex", "ctx_i": "cortex", "hpc_e": "hpc_e", "hpc_i": "hpc_i"}
+    groups = {g: population(g, n[g], kind, params, signals) for g, kind in kinds.items()}
+    plastic = {name: plastic_projection(name, groups, params, signals) for name in PATHWAYS}
 
-    # Recurrent and inter-area weights scale as 1/scale so that a cell's summed input does not
-    # change with network size.
-    def w(name: str):
-        return params.q(name) / scale
-
-    plastic = {
-        "ctx_ee": plastic_projection(
-            ctx_e,
-            ctx_e,
-            params,
-            "cortex",
-            params["cortex.p_ee"],
-            w("cortex.w_ee"),
-            w("cortex.w_ee_max"),
-            "ctx_ee",
-        ),
-        "hpc_ee": plastic_projection(
-            hpc_e,
-            hpc_e,
-            params,
-            "hippocampus",
-            params["hippocampus.p_ee"],
-            w("hippocampus.w_ee"),
-            w("hippocampus.w_ee_max"),
-            "hpc_ee",
-        ),
-        "hpc_ctx": plastic_projection(
-            hpc_e,
-            ctx_e,
-            params,
-            "projection",
-            params["projection.p"],
-            w("projection.w_hc"),
-            w("projection.w_hc_max"),
-            "hpc_ctx",
-        ),
-        "ctx_hpc": plastic_projection(
-            ctx_e,
-            hpc_e,
-            params,
-            "projection",
-            params["projection.p"],
-            w("projection.w_ch"),
-            w("projection.w_ch_max"),
-            "ctx_hpc",
-        ),
-    }
+    # Fixed feedback inhibition; weights scale as 1/scale like the plastic ones.
     static = []
-    for area, e, i in (("cortex", ctx_e, ctx_i), ("hippocampus", hpc_e, hpc_i)):
+    for area, e, i in (("cortex", "ctx_e", "ctx_i"), ("hippocampus", "hpc_e", "hpc_i")):
         p = params[f"{area}.p_inh"]
+        e, i = groups[e], groups[i]
         static += [
-            static_projection(e, i, p, w(f"{area}.w_ei"), +1, f"{e.name}_to_{i.name}"),
-            static_projection(i, e, p, w(f"{area}.w_ie"), -1, f"{i.name}_to_{e.name}"),
-            static_projection(i, i, p, w(f"{area}.w_ii"), -1, f"{i.name}_to_{i.name}"),
-        ]
+            static_projection(e, i, p, params.q(f"{area}.w_ei") / params["network.scale"], +1,
+                              f"{e.name}_to_{i.name}"),
+            static_projection(i, e, p, params.q(f"{area}.w_ie") / params["network.scale"], -1,
+                              f"{i.name}_to_{e.name}"),
+            static_projection(i, i, p, params.q(f"{area}.w_ii") / params["network.scale"], -1,
+                              f"{i.name}_to_{i.name}"),
+        ]  # fmt: skip
 
     inputs = [background(g, params) for g in groups.values()]
     sources = {}
-    for g in (ctx_e, hpc_e):
-        source, syn = stimulus(g, params)
-        sources[g.name] = source
+    for name in ("ctx_e", "hpc_e"):
+        source, syn = stimulus(groups[name], params, signals[f"stimulus_{name}"])
+        sources[name] = source
         inputs += [source, syn]
 
     spikes = {g: b2.SpikeMonitor(groups[g], name=f"{g}_spikes") for g in ("ctx_e", "hpc_e")}
     rates = {g: b2.PopulationRateMonitor(groups[g], name=f"{g}_rate") for g in groups}
-
-    memories = draw_memories(params, n["ctx_e"], n["hpc_e"], rng)
     net = b2.Network(
         *groups.values(), *plastic.values(), *static, *inputs, *spikes.values(), *rates.values()
     )

@@ -85,6 +85,13 @@ DEFAULT_SCHEDULE = [
 SPECS: dict[str, Spec] = {
     # --- simulation ---
     "simulation.dt": _s(0.2, "integration time step", "ms", 0.01, 1.0),
+    "simulation.control_step": _s(
+        10.0,
+        "grid of the schedule's control signals; every phase timing must be a multiple of it",
+        "ms",
+        0.1,
+        100.0,
+    ),
     "simulation.rate_bin": _s(10.0, "bin width of the stored population rates", "ms", **POSITIVE),
     "simulation.raster_swrs": _s(
         3, "number of SWR events whose spikes are kept as a raster", low=0
@@ -285,6 +292,20 @@ SPECS: dict[str, Spec] = {
     ),
 }
 
+# Timings the schedule lays out on the control grid (ms or s, as declared).
+TIMED_ON_GRID = (
+    "encoding.duration",
+    "encoding.gap",
+    "test.duration",
+    "test.gap",
+    "sleep.duration",
+    "wake.duration",
+    "sleep.swr_seed_duration",
+    "sleep.swr_duration",
+    "sleep.plasticity_window",
+    "sleep.disruption_delay",
+)
+
 SECTIONS = sorted({name.split(".")[0] for name in SPECS})
 
 
@@ -401,11 +422,33 @@ class Parameters(Mapping):
                     f"{self.values[frac]:g} do not fit in {size}; lower it or use "
                     "memory.layout: random"
                 )
+        self._check_control_grid()
         if self.values["cell.v_threshold"] <= self.values["cell.v_reset"]:
             raise ParameterError(
                 "parameter 'cell.v_threshold': must lie above cell.v_reset "
                 f"({self.values['cell.v_reset']:g} mV)"
             )
+
+    def _check_control_grid(self) -> None:
+        """Phase timings must fall on the control grid (see consolidation.controls)."""
+        step = self.values["simulation.control_step"]
+        timed = list(TIMED_ON_GRID)
+        timed += [
+            f"schedule.phases[{i}].duration"
+            for i, phase in enumerate(self.values["schedule.phases"])
+            if "duration" in phase
+        ]
+        for key in timed:
+            if key.startswith("schedule.phases["):
+                i = int(key.split("[")[1].split("]")[0])
+                value = self.values["schedule.phases"][i]["duration"] * 1e3
+            else:
+                value = self.values[key] * (1e3 if SPECS[key].unit == "s" else 1.0)
+            if abs(value / step - round(value / step)) > 1e-6:
+                raise ParameterError(
+                    f"parameter '{key}': {value:g} ms is not a multiple of "
+                    f"simulation.control_step ({step:g} ms); change one of them"
+                )
 
     def flat(self) -> dict[str, Any]:
         """Every parameter by dotted name, as netCDF-safe scalars (lists as JSON text)."""

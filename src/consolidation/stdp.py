@@ -5,7 +5,7 @@ from __future__ import annotations
 import brian2 as b2
 import numpy as np
 
-from consolidation.network import initialise, plastic_synapses
+from consolidation.network import plastic_synapses, set_rule
 from consolidation.parameters import Parameters
 
 PAIR_SPACING = 0.5  # s between pairs: far beyond every trace time constant
@@ -33,12 +33,19 @@ def stdp_window(params: Parameters, pathway: str, offsets_ms: np.ndarray) -> np.
         name="stdp_post",
     )
     post.t_spike = t_post * b2.second
-    syn = plastic_synapses(pre, post, "stdp_probe")
+    # Learning always on, transmission off: the pair's spikes are imposed, not caused.
+    signals = {
+        "plasticity": b2.TimedArray(np.ones((1, 2)), dt=1 * b2.second),
+        "acetylcholine": b2.TimedArray([1.0], dt=1 * b2.second),
+    }
+    syn = plastic_synapses(pre, post, "stdp_probe", signals)
     syn.connect(j="i")
-    w0, w_max = 50 * b2.mV, 100 * b2.mV
-    initialise(syn, params, pathway, w0, w_max)
+    w0 = 50 * b2.mV
+    syn.w = w0
+    syn.w_max = 100 * b2.mV
     syn.eta = 1 * b2.mV
-    syn.gain = 0
+    syn.ach_factor = 1.0
+    set_rule(syn, params, pathway)
     b2.run((t_post.max() + PAIR_SPACING) * b2.second)
     return (np.asarray(syn.w[:]) - float(w0)) / 1e-3
 

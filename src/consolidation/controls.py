@@ -1,0 +1,267 @@
+"""The schedule as control signals: every phase planned before the run, as TimedArrays.
+
+A schedule's events (which cells are stimulated, when ripples start and which cells seed them,
+down states, lesions, acetylcholine, when learning is on) depend on the parameters and the
+events' random stream, never on the network's activity. So they are laid out in advance on a
+grid of ``simulation.control_step`` and read by the equations as functions of time. The network
+then runs one ``run()`` per phase instead of one per stimulus or ripple: brian2 rebuilds every
+code object at each ``run()``, which had cost more than the simulation itself.
+
+Signals (names as the equations use them):
+
+- ``acetylcholine(t)``: the ACh level (1 in wake, ``neuromod.ach_sleep`` in NREM).
+- ``plasticity(t, channel)``: learning gain; channel 0 gates cortical E->E learning,
+  channel 1 hippocampal E->E and projection learning.
+- ``cortex_offset(t)``: shift of cortical cells' rest (slow-oscillation down states).
+- ``hippocampus_offset(t)``: shift of hippocampal E cells' rest (lesion at test; ripple
+  excitability and disruption).
+- ``stimulus(t, i)``, one per stimulated population: the Poisson rate of each cell's source
+  (encoding, test cues, ripple seeds).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import brian2 as b2
+import numpy as np
+
+if TYPE_CHECKING:
+    from consolidation.network import Memories
+    from consolidation.parameters import Parameters
+
+CORTEX, HIPPOCAMPUS = 0, 1  # plasticity channels
+CONDITIONS = ("intact", "lesioned")
+
+
+@dataclass
+class Record:
+    """What the schedule does and when; turned into the Dataset's coordinates afterwards."""
+
+    phases: list[dict[str, Any]] = field(default_factory=list)  # name, kind, start, end (s)
+    weights: list[dict[str, Any]] = field(default_factory=list)  # one snapshot per phase
+    tests: list[dict[str, Any]] = field(default_factory=list)  # label, memory, condition, window
+    swrs: list[dict[str, Any]] = field(default_factory=list)  # onset, seed memory, disrupted
+    up_states: list[tuple[float, float]] = field(default_factory=list)
+
+
+@dataclass
+class Controls:
+    """Every control signal as an array on the control grid, plus the record of the plan."""
+
+    step: float  # s
+    acetylcholine: np.ndarray  # (steps,)
+    plasticity: np.ndarray  # (steps, channel)
+    cortex_offset: np.ndarray  # (steps,) V
+    hippocampus_offset: np.ndarray  # (steps,) V
+    stimulus: dict[str, np.ndarray]  # population -> (steps, cells) Hz
+    record: Record
+
+    def timed_arrays(self) -> dict[str, b2.TimedArray]:
+        """The signals as brian2 TimedArrays, keyed by the names the equations use."""
+        dt = self.step * b2.second
+        out = {
+            "acetylcholine": b2.TimedArray(self.acetylcholine, dt=dt),
+            "plasticity": b2.TimedArray(self.plasticity, dt=dt),
+            "cortex_offset": b2.TimedArray(self.cortex_offset * b2.volt, dt=dt),
+            "hippocampus_offset": b2.TimedArray(self.hippocampus_offset * b2.volt, dt=dt),
+        }
+        for pop, rates in self.stimulus.items():
+            out[f"stimulus_{pop}"] = b2.TimedArray(rates * b2.Hz, dt=dt)
+        return out
+
+
+def phase_length(params: Parameters, phase: dict[str, Any]) -> float:
+    """Length of one expanded phase (s)."""
+    kind = phase["phase"]
+    if kind == "encode":
+        per = (params["encoding.duration"] + params["encoding.gap"]) / 1e3
+        return phase["exposures"] * len(phase["memories"]) * per
+    if kind in ("sleep", "wake"):
+        return phase["duration"]
+    if kind == "test":
+        per = (params["test.duration"] + params["test.gap"]) / 1e3
+        return len(CONDITIONS) * params["memory.count"] * per
+    return 0.0  # day: an instant
+
+
+class Planner:
+    """Writes each phase's events into the signal arrays, in order, on the control grid."""
+
+    def __init__(self, params: Parameters, phases, memories: Memories, rng: np.random.Generator):
+        self.p, self.mem, self.rng = params, memories, rng
+        self.step = params["simulation.control_step"] / 1e3
+        total = sum(self.steps(phase_length(params, ph)) for ph in phases) + 1
+        n_ctx, n_hpc = memories.patterns.shape[1], memories.indices.shape[1]
+        self.c = Controls(
+            step=self.step,
+            acetylcholine=np.zeros(total),
+            plasticity=np.zeros((total, 2)),
+            cortex_offset=np.zeros(total),
+            hippocampus_offset=np.zeros(total),
+            stimulus={"ctx_e": np.zeros((total, n_ctx)), "hpc_e": np.zeros((total, n_hpc))},
+            record=Record(),
+        )
+        self.rate = params["encoding.inputs"] * params["encoding.rate"]
+        self.k = 0  # current grid index
+
+    def steps(self, seconds: float) -> int:
+        return round(seconds / self.step)
+
+    def span(self, start: int, seconds: float) -> slice:
+        return slice(start, start + self.steps(seconds))
+
+    @property
+    def now(self) -> float:
+        return self.k * self.step
+
+    def plan(self, phases) -> Controls:
+        for phase in phases:
+            start = self.k
+            length = self.steps(phase_length(self.p, phase))
+            ach = self.p["neuromod.ach_sleep" if phase["phase"] == "sleep" else "neuromod.ach_wake"]
+            self.c.acetylcholine[start : start + length] = ach
+            getattr(self, phase["phase"])(phase)
+            self.k = start + length
+            self.c.record.phases.append(
+                {
+                    "name": phase["name"],
+                    "kind": phase["phase"],
+                    "start": start * self.step,
+                    "end": self.now,
+                }
+            )
+        self.c.acetylcholine[self.k :] = self.p["neuromod.ach_wake"]
+        return self.c
+
+    # --- phases -----------------------------------------------------------------------------
+    def encode(self, phase: dict[str, Any]) -> None:
+        p, c = self.p, self.c
+        for _ in range(phase["exposures"]):
+            for m in phase["memories"]:
+                on = self.span(self.k, p["encoding.duration"] / 1e3)
+                c.stimulus["ctx_e"][on] = self.rate * self.mem.patterns[m]
+                c.stimulus["hpc_e"][on] = self.rate * self.mem.indices[m]
+                c.plasticity[on, CORTEX] = p["encoding.plasticity_gain"]
+                c.plasticity[on, HIPPOCAMPUS] = p["neuromod.dopamine"]
+                self.k = on.stop + self.steps(p["encoding.gap"] / 1e3)
+
+    def sleep(self, phase: dict[str, Any]) -> None:
+        p, c = self.p, self.c
+        start = self.k
+        down_depth = p["sleep.down_depth"] / 1e3
+        c.cortex_offset[self.span(start, phase["duration"])] = -down_depth
+        for up_start, up_end, onsets in plan_night(p, phase["duration"], self.rng):
+            up = slice(start + self.steps(up_start), start + self.steps(up_end))
+            c.cortex_offset[up] = 0.0
+            c.record.up_states.append((up.start * self.step, up.stop * self.step))
+            for onset in onsets:
+                self.ripple(start + self.steps(onset))
+
+    def ripple(self, k: int) -> None:
+        """One SWR at grid index k: seed cells, excite the hippocampus, open cortical learning."""
+        p, c = self.p, self.c
+        seed_memory, seeds = self.choose_seed()
+        disrupted = bool(self.rng.random() < p["sleep.disruption"])
+        c.stimulus["hpc_e"][self.span(k, p["sleep.swr_seed_duration"] / 1e3)] = (
+            p["sleep.swr_seed_rate"] * seeds
+        )
+        c.hippocampus_offset[self.span(k, p["sleep.swr_duration"] / 1e3)] += (
+            p["sleep.swr_excitability"] / 1e3
+        )
+        window = p["sleep.plasticity_window"] / 1e3
+        if disrupted:
+            delay = self.steps(p["sleep.disruption_delay"] / 1e3)
+            c.hippocampus_offset[self.span(k + delay, window - delay * self.step)] -= (
+                p["sleep.disruption_depth"] / 1e3
+            )
+        c.plasticity[self.span(k, window), CORTEX] = p["sleep.plasticity_gain"]
+        c.record.swrs.append(
+            {"onset": k * self.step, "seed_memory": seed_memory, "disrupted": disrupted}
+        )
+
+    def choose_seed(self) -> tuple[int, np.ndarray]:
+        """The cells that start a ripple: part of one memory's index, or random cells."""
+        p, mem, rng = self.p, self.mem, self.rng
+        n_hpc = mem.indices.shape[1]
+        k = max(1, round(p["sleep.swr_seed_fraction"] * mem.indices[0].sum()))
+        cued = p["sleep.cued_memories"]
+        if cued and rng.random() < p["sleep.cue_bias"]:
+            memory = int(rng.choice(cued))
+        elif p["sleep.swr_seed_source"] == "memory":
+            memory = int(rng.integers(p["memory.count"]))
+        else:
+            memory = -1
+        pool = np.flatnonzero(mem.indices[memory]) if memory >= 0 else np.arange(n_hpc)
+        seeds = np.zeros(n_hpc, dtype=bool)
+        seeds[rng.choice(pool, size=min(k, len(pool)), replace=False)] = True
+        return memory, seeds
+
+    def wake(self, phase: dict[str, Any]) -> None:
+        self.c.plasticity[self.span(self.k, phase["duration"]), CORTEX] = self.p[
+            "wake.plasticity_gain"
+        ]
+
+    def test(self, phase: dict[str, Any]) -> None:
+        p, c = self.p, self.c
+        lesion = p["test.lesion_depth"] / 1e3
+        for condition in CONDITIONS:
+            for m in range(p["memory.count"]):
+                on = self.span(self.k, p["test.duration"] / 1e3)
+                c.stimulus["ctx_e"][on] = self.rate * self.mem.cues[m]
+                block = slice(on.start, on.stop + self.steps(p["test.gap"] / 1e3))
+                if condition == "lesioned":
+                    c.hippocampus_offset[block] = -lesion
+                c.record.tests.append(
+                    {
+                        "label": phase["label"],
+                        "memory": m,
+                        "condition": condition,
+                        "start": on.start * self.step,
+                        "end": on.stop * self.step,
+                    }
+                )
+                self.k = block.stop
+
+    def day(self, phase: dict[str, Any]) -> None:
+        """Weight decay at the boundary is applied by the runner; no signal changes."""
+
+
+def plan_night(params: Parameters, duration: float, rng: np.random.Generator):
+    """Up states of the slow oscillation and the SWR onsets inside each (times from sleep start).
+
+    SWRs are a Poisson process at `sleep.swr_rate` restricted to up states, with a dead time of
+    one plasticity window so that ripple windows never overlap or spill into a down state.
+    Times are rounded to the control grid.
+    """
+    step = params["simulation.control_step"] / 1e3
+    period = 1 / params["sleep.so_frequency"]
+    up_len = params["sleep.up_fraction"] * period
+    window = params["sleep.plasticity_window"] / 1e3
+    rate = params["sleep.swr_rate"]
+
+    def grid(t: float) -> float:
+        return round(t / step) * step
+
+    plan = []
+    # Each cycle: a down state, then an up state (the night starts in a down state).
+    for cycle in range(int(np.ceil(duration / period))):
+        up_start = grid(cycle * period + (period - up_len))
+        up_end = min(grid(up_start + up_len), duration)
+        if up_start >= duration:
+            break
+        onsets, t = [], up_start
+        while rate > 0:
+            t = grid(t + rng.exponential(1 / rate))
+            if t + window > up_end + 1e-9:
+                break
+            onsets.append(t)
+            t += window
+        plan.append((up_start, up_end, onsets))
+    return plan
+
+
+def plan_schedule(params: Parameters, phases, memories: Memories, rng) -> Controls:
+    """Lay out the whole expanded schedule as control signals (see the module docstring)."""
+    return Planner(params, phases, memories, rng).plan(phases)
