@@ -13,9 +13,9 @@ import numpy as np
 import xarray as xr
 
 if TYPE_CHECKING:
+    from consolidation.controls import Record
     from consolidation.network import Model
     from consolidation.parameters import Parameters
-    from consolidation.controls import Record
 
 HIPPOCAMPUS = ("intact", "lesioned")
 POPULATIONS = ("ctx_e", "ctx_i", "hpc_e", "hpc_i")
