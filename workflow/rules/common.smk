@@ -3,13 +3,13 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
-from snakemake.utils import validate
 
 from consolidation.grid import CELL_PATTERN, ConfigError, cell_file, load_studies
 
-# 1. the config's shape (JSON schema; fills in defaults), 2. every grid cell through the model's
-# own parameter validation. Both happen when the workflow is loaded, before any job runs.
-validate(config, schema="../schemas/config.schema.yaml")
+# The config's shape (workflow/schemas/config.schema.yaml, filling in its defaults), then every
+# grid cell through the model's own parameter validation, when the workflow is loaded, before any
+# job runs; each error is one paragraph naming the key (snakemake's own validate() would print the
+# whole schema instead).
 try:
     STUDIES = load_studies(config)
 except ConfigError as err:
