@@ -2,11 +2,8 @@
 
 from consolidation.parameters import ParameterError, Parameters
 
+# Imported here, after the submodule of the same name, so that `consolidation.simulate` is the
+# function: a lazy import would let the submodule's import rebind the package attribute.
+from consolidation.simulate import simulate
+
 __all__ = ["ParameterError", "Parameters", "simulate"]
-
-
-def simulate(params=None, seed: int = 0):
-    """Simulate one grid cell; see :func:`consolidation.simulate.simulate`."""
-    from consolidation.simulate import simulate as _simulate
-
-    return _simulate(params, seed)
