@@ -105,6 +105,7 @@ class Planner:
         )
         self.rate = params["encoding.inputs"] * params["encoding.rate"]
         self.k = 0  # current grid index
+        self.encoded: list[int] = []  # memories stored so far, in order of first encoding
 
     def steps(self, seconds: float) -> int:
         return round(seconds / self.step)
@@ -138,6 +139,7 @@ class Planner:
     # --- phases -----------------------------------------------------------------------------
     def encode(self, phase: dict[str, Any]) -> None:
         p, c = self.p, self.c
+        self.encoded += [m for m in phase["memories"] if m not in self.encoded]
         for _ in range(phase["exposures"]):
             for m in phase["memories"]:
                 on = self.span(self.k, p["encoding.duration"] / 1e3)
@@ -182,15 +184,19 @@ class Planner:
         )
 
     def choose_seed(self) -> tuple[int, np.ndarray]:
-        """The cells that start a ripple: part of one memory's index, or random cells."""
+        """The cells that start a ripple: part of one stored memory's index, or random cells.
+
+        Only memories encoded before this night can be replayed; a cued memory is one whose
+        cue is played during sleep, so it biases the choice only once it is stored.
+        """
         p, mem, rng = self.p, self.mem, self.rng
         n_hpc = mem.indices.shape[1]
         k = max(1, round(p["sleep.swr_seed_fraction"] * mem.indices[0].sum()))
-        cued = p["sleep.cued_memories"]
+        cued = [m for m in p["sleep.cued_memories"] if m in self.encoded]
         if cued and rng.random() < p["sleep.cue_bias"]:
             memory = int(rng.choice(cued))
-        elif p["sleep.swr_seed_source"] == "memory":
-            memory = int(rng.integers(p["memory.count"]))
+        elif p["sleep.swr_seed_source"] == "memory" and self.encoded:
+            memory = int(rng.choice(self.encoded))
         else:
             memory = -1
         pool = np.flatnonzero(mem.indices[memory]) if memory >= 0 else np.arange(n_hpc)
