@@ -42,7 +42,8 @@ SLURM_ARGS = (
 )
 TIMEOUT_S = 600  # per snakemake run; `timeout -k` kills it so that CI can never hang
 # Provenance that differs between any two runs (timing, host) or may change under a live checkout.
-PROVENANCE = {"wall_time_s", "host", "code_revision", "code_dirty"}
+# A study dataset's `cells` attribute lists each cell's host and wall time.
+PROVENANCE = {"wall_time_s", "host", "code_revision", "code_dirty", "cells"}
 
 
 def reduced_config() -> dict:
@@ -140,7 +141,7 @@ def cancel_when_running(cell: str, seed: int, timeout: float = 180) -> str:
 
 @pytest.fixture(scope="module")
 def slurm_runs(cluster, tmp_path_factory, config_file, local_run):
-    """(first run, cancelled job id, re-run, workdir): one cell's job is cancelled in the first."""
+    """(first run, cancelled job id, cells missing after it, re-run, workdir)."""
     workdir = tmp_path_factory.mktemp("slurm")
     _, cell, seed = cancelled_cell(reduced_config())
     cmd = slurm_command(workdir, config_file)
@@ -149,8 +150,10 @@ def slurm_runs(cluster, tmp_path_factory, config_file, local_run):
         jobid = cancel_when_running(cell, seed)
     finally:
         first = finish(proc)
+    cells = [Path(f) for s in load_studies(reduced_config()).values() for f in s.cell_files()]
+    missing = [str(f) for f in cells if not (workdir / f).exists()]
     rerun = finish(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
-    return first, jobid, rerun, workdir
+    return first, jobid, missing, rerun, workdir
 
 
 def _out(proc: subprocess.CompletedProcess) -> str:
@@ -158,7 +161,7 @@ def _out(proc: subprocess.CompletedProcess) -> str:
 
 
 def test_failed_job_is_reported_and_the_others_finish(slurm_runs, cluster):
-    first, jobid, _, workdir = slurm_runs
+    first, jobid, missing, _, _ = slurm_runs
     out = _out(first)
     assert first.returncode != 0, out
     name, cell, seed = cancelled_cell(reduced_config())
@@ -166,20 +169,11 @@ def test_failed_job_is_reported_and_the_others_finish(slurm_runs, cluster):
     assert f"SLURM-job '{jobid}' failed, SLURM status is: 'CANCELLED'" in out, out
     assert f"results/{name}/cells/{cell}/seed~{seed}.nc" in out.split("Error in rule simulate")[1]
     assert "submitted with SLURM jobid" in out
-    config = reduced_config()
-    done = [
-        Path(f)
-        for study in load_studies(config).values()
-        for f in study.cell_files(str(workdir / "results"))
-    ]
-    missing = [f for f in done if not f.exists()]
-    assert [str(f) for f in missing] == [
-        str(workdir / f"results/{name}/cells/{cell}/seed~{seed}.nc")
-    ]
+    assert missing == [f"results/{name}/cells/{cell}/seed~{seed}.nc"]
 
 
 def test_rerun_picks_up_where_it_stopped(slurm_runs):
-    _, _, rerun, workdir = slurm_runs
+    _, _, _, rerun, workdir = slurm_runs
     assert rerun.returncode == 0, _out(rerun)
     counts = job_counts(_out(rerun))
     assert counts["simulate"] == 1, counts  # only the cell that failed
@@ -188,7 +182,7 @@ def test_rerun_picks_up_where_it_stopped(slurm_runs):
 
 
 def test_collect_figures_and_report_ran_locally(slurm_runs):
-    _, _, rerun, _ = slurm_runs
+    _, _, _, rerun, _ = slurm_runs
     out = _out(rerun)
     for rule in ("collect", "main_effect", "report"):
         assert f"localrule {rule}:" in out
@@ -207,7 +201,7 @@ def _comparable(ds: xr.Dataset) -> xr.Dataset:
 
 
 def test_datasets_equal_a_local_run(slurm_runs, local_run):
-    _, _, rerun, workdir = slurm_runs
+    _, _, _, rerun, workdir = slurm_runs
     assert rerun.returncode == 0
     config = reduced_config()
     compared = 0
