@@ -1,4 +1,8 @@
-"""Snakemake entry point of rule report: datasets, figures and benchmarks -> report.html."""
+"""Snakemake entry point of rule report: datasets, figures, claims, benchmarks -> report.html.
+
+The rule has every input, so the page is complete; consolidation.report also reports a partial
+results folder (``python -m consolidation.report results``), naming what is missing.
+"""
 
 import contextlib
 from pathlib import Path
@@ -15,13 +19,16 @@ def main(smk) -> None:
     ):
         captions = {k: Path(p).read_text() for k, p in smk.params.captions.items()}
         studies = smk.params.studies
+        names = [s["name"] for s in studies]
         html = build_report(
             studies=studies,
-            datasets=dict(zip([s["name"] for s in studies], smk.input.datasets, strict=True)),
+            datasets=dict(zip(names, smk.input.datasets, strict=True)),
             figures=smk.params.figures,
             captions=captions,
             config=smk.params.config,
             benchmarks=list(smk.input.benchmarks),
+            claims=dict(zip(names, smk.input.claims, strict=True)),
+            configfiles=list(smk.params.configfiles),
         )
         write_text(smk.output[0], html)
         print(f"wrote {smk.output[0]} ({len(html) / 1e6:.1f} MB)")

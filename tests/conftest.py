@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -68,3 +69,16 @@ def write_config(tmp_path: Path) -> Callable[[dict], Path]:
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def finished(tmp_path_factory):
+    """The tiny workflow run to completion once per test session, in a temporary directory:
+    (workdir, config, seconds). Shared by the end-to-end and the browser tests."""
+    workdir = tmp_path_factory.mktemp("workflow")
+    config = yaml.safe_load(TINY.read_text())
+    configfile = workdir / "tiny.yaml"
+    configfile.write_text(yaml.safe_dump(config, sort_keys=False))
+    start = time.perf_counter()
+    run_snakemake(workdir, "--cores", "2", configfile=configfile)
+    return workdir, config, time.perf_counter() - start

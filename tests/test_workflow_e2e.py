@@ -1,39 +1,26 @@
 """End to end: the tiny config through real snakemake and brian2 runs, then dry runs on top.
 
-One module-scoped run (about 2 minutes on 2 cores once brian2's Cython cache is warm); the dry
-runs check what a change to the config schedules against that finished run.
+One run per test session (the ``finished`` fixture of conftest.py, shared with the browser test;
+about 2 minutes on 2 cores once brian2's Cython cache is warm); the dry runs check what a change
+to the config schedules against that finished run.
 """
 
 from __future__ import annotations
 
 import copy
 import re
-import time
 import zipfile
 from pathlib import Path
 
 import pytest
 import xarray as xr
-import yaml
-from conftest import TINY, job_counts, run_snakemake
+from conftest import job_counts, run_snakemake
 
 from consolidation.grid import load_studies
 
 pytestmark = pytest.mark.slow
 
 FIGURE_RULES = {"main_effect", "sleep_raster", "weight_change"}
-
-
-@pytest.fixture(scope="module")
-def finished(tmp_path_factory):
-    """A tiny workflow run to completion in a temporary directory: (workdir, config, seconds)."""
-    workdir = tmp_path_factory.mktemp("workflow")
-    config = yaml.safe_load(TINY.read_text())
-    configfile = workdir / "tiny.yaml"
-    configfile.write_text(yaml.safe_dump(config, sort_keys=False))
-    start = time.perf_counter()
-    run_snakemake(workdir, "--cores", "2", configfile=configfile)
-    return workdir, config, time.perf_counter() - start
 
 
 def _open(path: Path) -> xr.Dataset:
@@ -132,7 +119,15 @@ def test_adding_a_grid_value_schedules_only_the_new_cells(finished, write_config
     assert counts["simulate"] == 2  # two new cells: disruption 0.5 x ach 0 and 1
     assert counts["collect"] == 1
     assert "sleep_vs_wake/cells" not in proc.stdout
-    assert set(counts) == {"simulate", "collect", "main_effect", "weight_change", "report", "all"}
+    assert set(counts) == {
+        "simulate",
+        "collect",
+        "claims",
+        "main_effect",
+        "weight_change",
+        "report",
+        "all",
+    }
 
 
 def test_changing_plot_settings_schedules_only_figures_and_report(finished, write_config):
@@ -158,6 +153,14 @@ def test_figures_target_redraws_from_stored_datasets_only(finished):
     )
     counts = job_counts(proc.stdout)
     assert set(counts) == FIGURE_RULES | {"report", "figures"}
+
+
+def test_rerendering_the_report_never_resimulates(finished):
+    workdir, _, _ = finished
+    proc = run_snakemake(
+        workdir, "-n", "report", "--forcerun", "report", configfile=workdir / "tiny.yaml"
+    )
+    assert job_counts(proc.stdout) == {"report": 1}
 
 
 def test_snakemake_report_zip_works(finished):

@@ -1,18 +1,35 @@
-"""The summary report: one self-contained HTML page (figures embedded as base64 PNG).
+"""The summary report: one self-contained HTML page that reads top-down.
 
-Top-down: the claims table, then one section per study (the question, the figures, the numbers
-with 95% bootstrap CIs over seeds, the parameters), then provenance (config, package versions,
-git revision, cell count and runtimes read from the snakemake benchmark files).
+1. A header: what was run (config file and hash, studies, simulations, date, code revision), the
+   verdicts at a glance, and which studies are missing if the results folder is partial.
+2. The claims table: every claim computed by rule claims (``results/<study>/claims.json``), its
+   effect with 95% CI, seeds and a coloured verdict; each claim links to its study's section.
+3. One section per study: the question (its description), its claims, its figures (alt text,
+   caption; click one to see it full size), the numbers with 95% bootstrap CIs over seeds, and
+   the parameters varied (grid) and fixed.
+4. Provenance: config files and hashes, code revisions, package versions, hosts, runtimes, the
+   config itself.
+
+A contents sidebar links to every section. The page loads nothing: figures are data URIs, the
+style and the few lines of script are inline, and a Content-Security-Policy forbids any other
+source, so it opens offline from a copied folder or an email attachment.
+
+A partial results folder is reported, not refused: a study whose dataset, figures or claims are
+missing gets a section saying what is missing and the header lists it. The workflow's rule report
+always has every input; for a partial folder run ``python -m consolidation.report results``.
 """
 
 from __future__ import annotations
 
+import argparse
 import base64
 import datetime as dt
+import hashlib
 import html
 import itertools
 import json
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -23,12 +40,14 @@ import pandas as pd
 import xarray as xr
 import yaml
 
-from consolidation.claims import format_effect
-from consolidation.collect import flagged_runs, recall_outcome
+from consolidation.claims import VERDICTS, format_effect
+from consolidation.collect import _plain_tree, flagged_runs, recall_outcome
+from consolidation.grid import format_value
 from consolidation.io import read_netcdf
 from consolidation.provenance import code_revision
 from consolidation.stats import bootstrap_ci
 
+REPO = Path(__file__).resolve().parents[2]
 PACKAGES = (
     "consolidation",
     "brian2",
@@ -42,17 +61,113 @@ PACKAGES = (
     "seaborn",
     "snakemake",
 )
+FIGURE_TITLES = {
+    "main_effect": "Main effect on recall",
+    "sleep_raster": "An example night",
+    "weight_change": "Cortical weights after each phase",
+}
+NOT_COMPUTED = "not computed"
+
+# Nothing may be fetched: images only from data: URIs, style and script only inline.
+CSP = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+    "base-uri 'none'; form-action 'none'"
+)
 
 STYLE = """
-body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
-color:#222;line-height:1.45}
-h1{border-bottom:2px solid #444}h2{border-bottom:1px solid #bbb;margin-top:2.5rem}
-table{border-collapse:collapse;margin:0.8rem 0}td,th{border:1px solid #ccc;padding:0.25rem 0.6rem;
-text-align:left;vertical-align:top}th{background:#f3f3f3}
-figure{margin:1.2rem 0}figure img{max-width:100%;border:1px solid #eee}
-figcaption{font-size:0.92rem;color:#444}pre{background:#f6f6f6;padding:0.8rem;overflow-x:auto;
-font-size:0.85rem}.warn{color:#a33}.num{font-variant-numeric:tabular-nums}
+:root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg2:#f6f8fa;--link:#0b57d0}
+*{box-sizing:border-box}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);
+line-height:1.5;margin:0}
+.layout{max-width:82rem;margin:0 auto;padding:0 1rem}
+@media (min-width:62rem){.layout{display:grid;grid-template-columns:14rem minmax(0,1fr);
+gap:2.5rem}#toc{position:sticky;top:0;max-height:100vh;overflow-y:auto}}
+#toc{font-size:.9rem;padding:1.2rem 0}#toc h2{font-size:.8rem;text-transform:uppercase;
+letter-spacing:.06em;color:var(--muted);border:0;margin:0 0 .4rem}
+#toc ol{list-style:none;margin:0;padding:0}#toc ol ol{padding-left:.9rem}
+#toc li{margin:.15rem 0}#toc a{color:var(--fg);text-decoration:none}
+#toc a:hover{color:var(--link);text-decoration:underline}
+main{min-width:0;max-width:62rem;padding-bottom:4rem}
+a{color:var(--link)}
+header{padding:1rem 0 .4rem;border-bottom:2px solid var(--fg)}
+h1{font-size:1.7rem;margin:0 0 .3rem;line-height:1.25}
+h2{font-size:1.35rem;border-bottom:1px solid var(--line);margin:1.6rem 0 .6rem;
+padding-bottom:.2rem}
+h3{font-size:1.05rem;margin:1.6rem 0 .4rem}
+.lede{color:var(--muted);margin:.1rem 0 .4rem}
+dl.run{display:grid;grid-template-columns:max-content minmax(0,1fr) max-content minmax(0,1fr);
+gap:.1rem 1rem;margin:.5rem 0;font-size:.95rem}
+@media (max-width:48rem){dl.run{grid-template-columns:max-content minmax(0,1fr)}}
+dl.run dt{color:var(--muted)}dl.run dd{margin:0}
+.glance{margin:.4rem 0}.glance .verdict{margin-right:.4rem}
+.partial{background:#fff8e1;border:1px solid #e0b000;border-left:6px solid #e0b000;
+padding:.6rem .9rem;margin:.8rem 0;border-radius:4px}
+.scroll{overflow-x:auto}
+table{border-collapse:collapse;margin:.6rem 0;font-size:.92rem}
+td,th{border:1px solid var(--line);padding:.3rem .6rem;text-align:left;vertical-align:top;
+overflow-wrap:break-word}
+table.claims{width:100%}table.claims td:nth-child(1),table.claims th{white-space:nowrap}
+th{background:var(--bg2);font-weight:600}
+.num{font-variant-numeric:tabular-nums}
+.verdict{display:inline-block;padding:.05rem .55rem;border-radius:1rem;font-weight:600;
+font-size:.85rem;border:1px solid;white-space:nowrap}
+.v-reproduced{background:#dafbe1;color:#116329;border-color:#4ac26b}
+.v-contradicted{background:#ffebe9;color:#a40e26;border-color:#ff8182}
+.v-inconclusive{background:#fff8c5;color:#7d4e00;border-color:#d4a72c}
+.v-missing{background:#eff2f5;color:#59636e;border-color:#d1d9e0}
+tr.row-reproduced td:last-child{background:#f0fff4}tr.row-contradicted td:last-child{
+background:#fff5f5}tr.row-inconclusive td:last-child{background:#fffdf0}
+.note{color:var(--muted);font-size:.85rem}
+.question{font-size:1.08rem;border-left:4px solid var(--line);margin:.6rem 0;
+padding:.2rem .9rem}
+.missing{background:#eff2f5;border:1px dashed #8c959f;padding:.6rem .9rem;border-radius:4px}
+figure{margin:1.2rem 0}figure img{max-width:100%;height:auto;border:1px solid var(--line);
+cursor:zoom-in;display:block}figure img:focus{outline:3px solid var(--link)}
+figcaption{font-size:.9rem;color:#30363d;margin-top:.35rem}
+.warn{color:#a40e26}
+pre{background:var(--bg2);padding:.8rem;overflow-x:auto;font-size:.82rem}
+code{font-size:.88em}
+details summary{cursor:pointer}
+#lightbox{position:fixed;inset:0;background:rgba(10,12,16,.88);overflow:auto;z-index:10;
+cursor:zoom-out;padding:1rem}#lightbox img{display:block;margin:0 auto;max-width:none;
+background:#fff}#lightbox p{color:#fff;text-align:center;margin:.5rem 0 0;font-size:.9rem}
+@media print{#toc{display:none}.layout{display:block}}
 """
+
+# Click (or Enter on) a figure: show it full size in an overlay; click or Escape closes it.
+SCRIPT = """
+(function () {
+  var box = null;
+  function close() { if (box) { box.remove(); box = null; } }
+  function open(img) {
+    close();
+    box = document.createElement('div');
+    box.id = 'lightbox';
+    box.setAttribute('role', 'dialog');
+    box.setAttribute('aria-label', 'Figure at full size');
+    var big = document.createElement('img');
+    big.src = img.src;
+    big.alt = img.alt;
+    big.width = img.naturalWidth;
+    var hint = document.createElement('p');
+    hint.textContent = 'Full size. Click or press Escape to close.';
+    box.appendChild(big);
+    box.appendChild(hint);
+    box.addEventListener('click', close);
+    document.body.appendChild(box);
+  }
+  document.querySelectorAll('figure img').forEach(function (img) {
+    img.tabIndex = 0;
+    img.title = 'Click to see full size';
+    img.addEventListener('click', function () { open(img); });
+    img.addEventListener('keydown', function (e) { if (e.key === 'Enter') { open(img); } });
+  });
+  document.addEventListener('keydown', function (e) { if (e.key === 'Escape') { close(); } });
+})();
+"""
+
+
+# --- small HTML helpers ------------------------------------------------------------------------
 
 
 def _e(text: Any) -> str:
@@ -72,12 +187,47 @@ def caption_html(rst: str) -> str:
     return re.sub(r"\*(.+?)\*", r"<em>\1</em>", text)
 
 
+def _plain_caption(rst: str) -> str:
+    text = " ".join(rst.split()).replace("``", "")
+    return re.sub(r"\*(.+?)\*", r"\1", text)
+
+
 def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A table of text cells (escaped)."""
+    return _html_table(header, [[_e(c) for c in row] for row in rows])
+
+
+def _html_table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    row_classes: Sequence[str] | None = None,
+    cls: str = "",
+) -> str:
+    """A table whose cells are HTML already."""
     head = "".join(f"<th>{_e(h)}</th>" for h in header)
+    classes = row_classes or [""] * len(rows)
     body = "".join(
-        "<tr>" + "".join(f'<td class="num">{_e(c)}</td>' for c in row) + "</tr>" for row in rows
+        (f'<tr class="{c}">' if c else "<tr>")
+        + "".join(f'<td class="num">{cell}</td>' for cell in row)
+        + "</tr>"
+        for row, c in zip(rows, classes, strict=True)
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    attr = f' class="{cls}"' if cls else ""
+    table = f"<table{attr}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f'<div class="scroll">{table}</div>'
+
+
+def section_id(study: str) -> str:
+    """The anchor of a study's section (study names are letters, digits, '_' and '-')."""
+    return f"study-{study}"
+
+
+def verdict_badge(verdict: str) -> str:
+    kind = verdict if verdict in VERDICTS else "missing"
+    return f'<span class="verdict v-{kind}">{_e(verdict)}</span>'
+
+
+# --- numbers read from the datasets ------------------------------------------------------------
 
 
 def grid_axes(ds: xr.Dataset) -> list[str]:
@@ -143,28 +293,208 @@ def git_revision(where: str | Path = ".") -> str:
     return rev + (" (uncommitted changes)" if dirty else "")
 
 
-def _img(path: str | Path) -> str:
-    data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
-    return f'<img alt="{_e(Path(path).stem)}" src="data:image/png;base64,{data}">'
+def config_sha256(config: Mapping[str, Any]) -> str:
+    """The hash collect records as ``config_sha256`` (of the config as YAML)."""
+    text = yaml.safe_dump(_plain_tree(config), sort_keys=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# --- what is there and what is missing ---------------------------------------------------------
+
+
+def _exists(path: str | Path | None) -> bool:
+    return path is not None and Path(path).is_file()
+
+
+def open_datasets(datasets: Mapping[str, str | Path | None]) -> tuple[dict, dict]:
+    """(study -> dataset, study -> why it is missing) for the dataset files that open."""
+    opened, missing = {}, {}
+    for name, path in datasets.items():
+        if not _exists(path):
+            missing[name] = f"no dataset: {path} does not exist (its cells were not collected)"
+            continue
+        try:
+            opened[name] = read_netcdf(path)
+        except Exception as err:  # corrupt or foreign file: say so, report the rest
+            reason = " ".join(str(err).split())[:200]
+            missing[name] = f"dataset {path} cannot be read ({type(err).__name__}: {reason})"
+    return opened, missing
+
+
+def read_claims(
+    studies: Sequence[Mapping[str, Any]], paths: Mapping[str, str | Path | None]
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """Every computed claim in study order, and study -> why its claims are missing.
+
+    A study whose ``claims.json`` is missing gets one row per claim of its config (from
+    ``study["claims"]`` when given) with the verdict 'not computed'.
+    """
+    rows: list[dict[str, Any]] = []
+    missing: dict[str, str] = {}
+    for study in studies:
+        name = study["name"]
+        path = paths.get(name)
+        declared = study.get("claims")
+        if _exists(path):
+            try:
+                rows += json.loads(Path(path).read_text())["claims"]
+                continue
+            except (ValueError, KeyError) as err:
+                missing[name] = f"claims file {path} cannot be read ({type(err).__name__})"
+        elif declared is None or declared:
+            missing[name] = f"claims not computed: {path} does not exist"
+        for claim in declared or []:
+            rows.append(
+                {
+                    "study": name,
+                    "name": claim["name"],
+                    "description": "",
+                    "reference": claim.get("reference") or "",
+                    "verdict": NOT_COMPUTED,
+                    "effect": None,
+                    "n_seeds": 0,
+                    "notes": [],
+                    "kind": claim.get("kind", ""),
+                }
+            )
+    return rows, missing
+
+
+# --- the parts of the page ---------------------------------------------------------------------
+
+
+def claims_table(results: Sequence[Mapping[str, Any]]) -> str:
+    """The claims table: each claim links to its study's section; verdicts as coloured badges."""
+    rows, classes = [], []
+    for r in results:
+        href = "#" + section_id(r["study"])
+        what = f'<a href="{_e(href)}"><strong>{_e(r["name"])}</strong></a>'
+        if r.get("description"):
+            what += f'<br><span class="note">{_e(r["description"])}</span>'
+        if r.get("reference"):
+            what += f'<br><span class="note">Reference: {_e(r["reference"])}</span>'
+        verdict = verdict_badge(r["verdict"])
+        if r.get("notes"):
+            verdict += f'<br><span class="note">{_e("; ".join(r["notes"]))}</span>'
+        effect = format_effect(r) if r.get("effect") is not None else "n/a"
+        rows.append(
+            [
+                f'<a href="{_e(href)}">{_e(r["study"])}</a>',
+                what,
+                _e(effect).replace("; ", ";<br>"),
+                _e(r.get("n_seeds", 0)),
+                verdict,
+            ]
+        )
+        kind = r["verdict"] if r["verdict"] in VERDICTS else "missing"
+        classes.append(f"row-{kind}")
+    return _html_table(
+        ["study", "claim", "effect [95% CI]", "seeds", "verdict"], rows, classes, cls="claims"
+    )
+
+
+def _value(v: Any) -> str:
+    return format_value(v) if not isinstance(v, str) else v
+
+
+def parameter_tables(study: Mapping[str, Any]) -> str:
+    """The parameters varied (grid axes) and fixed (overrides of the model defaults)."""
+    from consolidation.parameters import SPECS
+
+    def spec(key: str) -> tuple[str, str]:
+        s = SPECS.get(key)
+        return (s.unit or "", s.doc) if s is not None else ("", "")
+
+    varied = [
+        [key, ", ".join(_value(v) for v in values), *spec(key)]
+        for key, values in study.get("grid", {}).items()
+    ]
+    fixed = [[key, _value(v), *spec(key)] for key, v in study.get("fixed", {}).items()]
+    seeds = ", ".join(map(str, study.get("seeds", [])))
+    parts = ["<h3>Parameters</h3>", "<p><strong>Varied</strong> (the grid; every combination "]
+    parts.append(f"runs with every seed: {_e(seeds)}):</p>")
+    parts.append(_table(["parameter", "values", "unit", "meaning"], varied))
+    if fixed:
+        parts.append(
+            "<p><strong>Fixed</strong> (overrides of the model defaults, shared and this "
+            "study's own; every other parameter keeps its default):</p>"
+        )
+        parts.append(_table(["parameter", "value", "unit", "meaning"], fixed))
+    else:
+        parts.append("<p><strong>Fixed:</strong> every other parameter at its default.</p>")
+    return "\n".join(parts)
+
+
+def _figure(study: str, kind: str, png: str | Path | None, caption: str) -> str:
+    title = FIGURE_TITLES.get(kind, kind.replace("_", " "))
+    cap = f"<figcaption><strong>{_e(title)}.</strong> {caption_html(caption)}</figcaption>"
+    if not _exists(png):
+        return (
+            f'<figure class="figure" data-kind="{_e(kind)}"><p class="missing">Figure '
+            f"<code>{_e(kind)}</code> is missing: <code>{_e(png)}</code> has not been drawn."
+            f"</p>{cap}</figure>"
+        )
+    data = base64.b64encode(Path(png).read_bytes()).decode("ascii")
+    first = _plain_caption(caption).split(". ")[0].rstrip(".")
+    alt = f"{title}, study {study}" + (f": {first}." if first else ".")
+    return (
+        f'<figure class="figure" data-kind="{_e(kind)}" id="{_e(section_id(study))}-{_e(kind)}">'
+        f'<img alt="{_e(alt)}" src="data:image/png;base64,{data}">{cap}</figure>'
+    )
 
 
 def study_section(
-    study: Mapping[str, Any], ds: xr.Dataset, figures: Mapping[str, str], captions: Mapping
+    study: Mapping[str, Any],
+    ds: xr.Dataset | None,
+    figures: Mapping[str, str],
+    captions: Mapping[str, str],
+    claims: Sequence[Mapping[str, Any]] = (),
+    missing: Sequence[str] = (),
 ) -> str:
+    """One study: question, claims, figures, numbers with CIs, parameters. ``ds`` None (and
+    ``missing``, the reasons) for a study whose dataset is not there."""
     name = study["name"]
-    axes = grid_axes(ds)
-    parts = [f'<section id="study-{_e(name)}" class="study">', f"<h2>Study: {_e(name)}</h2>"]
-    parts.append(f"<p><strong>Question.</strong> {_e(study.get('description', ''))}</p>")
-    for kind, png in figures.items():
-        parts.append(
-            f'<figure class="figure" data-kind="{_e(kind)}">{_img(png)}'
-            f"<figcaption><strong>{_e(kind)}.</strong> {caption_html(captions.get(kind, ''))}"
-            "</figcaption></figure>"
+    missing = list(missing)
+    parts = [
+        f'<section id="{_e(section_id(name))}" class="study">',
+        f"<h2>Study: {_e(name)}</h2>",
+        f'<p class="question"><strong>Question.</strong> {_e(study.get("description", ""))}</p>',
+    ]
+    if claims:
+        items = "".join(
+            f"<li>{verdict_badge(r['verdict'])} {_e(r['name'])}"
+            + (f" — {_e(format_effect(r))}" if r.get("effect") is not None else "")
+            + "</li>"
+            for r in claims
         )
+        parts.append(f"<h3>Claims</h3><ul>{items}</ul>")
+    for kind, png in figures.items():
+        parts.append(_figure(name, kind, png, captions.get(kind, "")))
+    if ds is not None:
+        parts.append(_numbers(ds))
+    parts.append(parameter_tables(study))
+    if ds is not None:
+        parts.append(
+            "<p class=note>Every parameter is in the attributes of the study dataset "
+            f"<code>results/{_e(name)}/{_e(name)}.nc</code>.</p>"
+        )
+    if missing:
+        items = "".join(f"<li>{_e(m)}</li>" for m in missing)
+        parts.insert(
+            3,
+            f'<div class="missing"><strong>Missing from this report:</strong><ul>{items}</ul>'
+            "Run the workflow (<code>snakemake</code>) to complete it.</div>",
+        )
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _numbers(ds: xr.Dataset) -> str:
+    axes = grid_axes(ds)
     probe = ds["probe"].values[-1]
     rows = [
         [
-            *(r[a] for a in axes),
+            *(_value(r[a]) for a in axes),
             _fmt(*r["lesioned"]),
             _fmt(*r["intact"]),
             f"{r['replay']:.1f}",
@@ -172,12 +502,10 @@ def study_section(
         ]
         for r in cell_numbers(ds)
     ]
-    parts.append(
+    parts = [
         f"<h3>Key numbers</h3><p>Recall (Hz) at probe <code>{_e(probe)}</code>, averaged over "
         "memories: mean [95% bootstrap CI over seeds]. With the hippocampus lesioned at test it "
-        "measures what the cortex recalls on its own (consolidation).</p>"
-    )
-    parts.append(
+        "measures what the cortex recalls on its own (consolidation).</p>",
         _table(
             [
                 *axes,
@@ -187,8 +515,8 @@ def study_section(
                 "runaway runs",
             ],
             rows,
-        )
-    )
+        ),
+    ]
     flagged = flagged_runs(ds)
     if flagged:
         parts.append(
@@ -197,22 +525,20 @@ def study_section(
             + "; ".join(map(_e, flagged))
             + ".</p>"
         )
-    params = [[k, json.dumps(v)] for k, v in study["fixed"].items()]
-    params += [[k, "grid: " + ", ".join(map(str, v))] for k, v in study["grid"].items()]
-    params.append(["seeds", ", ".join(map(str, study["seeds"]))])
-    parts.append("<h3>Parameters</h3>")
-    parts.append(
-        "<p>Overrides of the model defaults (every parameter is in the attributes of the "
-        f"study dataset <code>results/{_e(name)}/{_e(name)}.nc</code>).</p>"
-    )
-    parts.append(_table(["parameter", "value"], params))
-    parts.append("</section>")
     return "\n".join(parts)
 
 
+def _short(rev: str) -> str:
+    return ", ".join(r[:12] for r in str(rev).split(",") if r)
+
+
 def provenance_section(
-    config: Mapping[str, Any], datasets: Mapping[str, xr.Dataset], bench: pd.DataFrame
+    config: Mapping[str, Any],
+    datasets: Mapping[str, xr.Dataset],
+    bench: pd.DataFrame,
+    configfiles: Sequence[str] = (),
 ) -> str:
+    """Config files and hashes, code revisions, versions, hosts and runtimes, the config."""
     n_cells = sum(int(ds.attrs.get("cell_count", 0)) for ds in datasets.values())
     seconds = bench["s"].astype(float) if len(bench) else pd.Series(dtype=float)
     runtime = [
@@ -230,77 +556,319 @@ def provenance_section(
             rev
             for ds in datasets.values()
             for rev in str(ds.attrs.get("code_revision", "")).split(",")
+            if rev
         }
     )
+    sha = config_sha256(config)
     revisions = [
+        ["config file(s)", ", ".join(map(str, configfiles)) or "(given on the command line)"],
+        ["config sha256", sha],
         ["workflow checkout", git_revision(Path(__file__).resolve().parent)],
-        ["model code of the cells", ", ".join(cell_revisions)],
+        ["model code of the cells", ", ".join(cell_revisions) or "n/a"],
         ["report written", dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")],
     ]
-    versions = [[k, v] for k, v in package_versions().items()]
+    per_study = []
+    for name, ds in datasets.items():
+        a = ds.attrs
+        recorded = str(a.get("config_sha256", ""))
+        if not recorded:
+            same = "not recorded"
+        elif recorded == sha:
+            same = "same as this report's config"
+        else:
+            same = "differs from this report's config"
+        per_study.append(
+            [
+                name,
+                str(a.get("cell_count", "")),
+                (recorded[:16] + "… " if recorded else "") + f"({same})",
+                _short(a.get("code_revision", ""))
+                + (" (dirty)" if int(a.get("code_dirty", 0)) else ""),
+                _short(a.get("collect_code_revision", "")) or "n/a",
+                str(a.get("host", "")),
+                f"{float(a.get('wall_time_s', np.nan)):.1f}",
+            ]
+        )
+    here = package_versions()
+    names = list(here) + sorted(
+        {
+            k.removeprefix("version_")
+            for ds in datasets.values()
+            for k in ds.attrs
+            if k.startswith("version_") and k.removeprefix("version_") not in here
+        }
+    )
+    versions = [
+        [n, here.get(n, ""), *(str(ds.attrs.get(f"version_{n}", "")) for ds in datasets.values())]
+        for n in names
+    ]
     return "\n".join(
         [
             '<section id="provenance"><h2>Provenance</h2>',
+            "<h3>Run</h3>",
+            _table(["", ""], revisions),
+            "<h3>Studies</h3>",
+            "<p>Recorded by collect in each study dataset: the config hash at collect time "
+            "(a later change to <code>plots</code> alone changes it, not the data), the code "
+            "revision of the simulations and of collect, hosts and summed wall time.</p>",
+            _table(
+                [
+                    "study",
+                    "cells",
+                    "config sha256",
+                    "model code",
+                    "collect code",
+                    "hosts",
+                    "wall time (s)",
+                ],
+                per_study,
+            )
+            if per_study
+            else "<p>No study dataset.</p>",
             "<h3>Runtime</h3>",
             _table(["", ""], runtime),
-            "<h3>Code</h3>",
-            _table(["", ""], revisions),
             "<h3>Package versions</h3>",
-            _table(["package", "version"], versions),
+            "<p>Of the environment that wrote this report, and as recorded in each study "
+            "dataset (blank: not recorded).</p>",
+            _table(["package", "report", *datasets], versions),
             "<h3>Config</h3>",
-            f"<pre>{_e(yaml.safe_dump(dict(config), sort_keys=False))}</pre>",
+            "<details><summary>The config this report was made with (YAML)</summary>",
+            f"<pre>{_e(yaml.safe_dump(_plain_tree(config), sort_keys=False))}</pre></details>",
             "</section>",
         ]
     )
 
 
+def _header(
+    studies: Sequence[Mapping[str, Any]],
+    opened: Mapping[str, xr.Dataset],
+    missing: Mapping[str, list[str]],
+    computed: Sequence[Mapping[str, Any]],
+    config: Mapping[str, Any],
+    configfiles: Sequence[str],
+) -> str:
+    expected = sum(
+        int(np.prod([len(v) for v in s.get("grid", {}).values()])) * len(s.get("seeds", []))
+        for s in studies
+    )
+    done = sum(int(ds.attrs.get("cell_count", 0)) for ds in opened.values())
+    cells = f"{done} simulations (grid cells × seeds)"
+    if done != expected:
+        cells = f"{done} of {expected} simulations (grid cells × seeds)"
+    files = ", ".join(f"<code>{_e(f)}</code>" for f in configfiles) or "(command line)"
+    names = ", ".join(
+        f'<a href="#{_e(section_id(s["name"]))}">{_e(s["name"])}</a>' for s in studies
+    )
+    counts = {v: sum(r["verdict"] == v for r in computed) for v in (*VERDICTS, NOT_COMPUTED)}
+    chips = " ".join(f"{verdict_badge(v)}&nbsp;×&nbsp;{n}" for v, n in counts.items() if n)
+    rev, dirty = code_revision(Path(__file__).resolve().parent)
+    rev = (
+        "not a git checkout" if rev == "unknown" else rev[:12] + (" (uncommitted changes)" * dirty)
+    )
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    parts = [
+        '<header id="top">',
+        "<h1>Sleep replay and cortical consolidation</h1>",
+        '<p class="lede">Workflow report. Outcome: recall with the hippocampus lesioned at the '
+        "last test probe, what the cortex has consolidated; grids of model parameters over "
+        "seeds.</p>",
+        '<dl class="run">',
+        f"<dt>config</dt><dd>{files} (sha256 <code>{config_sha256(config)[:12]}</code>)</dd>",
+        f"<dt>written</dt><dd>{now}</dd>",
+        f"<dt>studies</dt><dd>{len(studies)}: {names}</dd>",
+        f"<dt>code</dt><dd><code>{_e(rev)}</code></dd>",
+        f"<dt>cells</dt><dd>{_e(cells)}</dd>",
+        "</dl>",
+    ]
+    if chips:
+        parts.append(f'<p class="glance">Claims: {chips}</p>')
+    if missing:
+        items = "".join(
+            f'<li><a href="#{_e(section_id(n))}">{_e(n)}</a>: {_e("; ".join(why))}</li>'
+            for n, why in missing.items()
+        )
+        parts.append(
+            f'<div class="partial" id="missing"><strong>Partial report: {len(missing)} of '
+            f"{len(studies)} studies incomplete.</strong><ul>{items}</ul>Run the workflow "
+            "(<code>snakemake</code>) to finish them; then the report is rebuilt.</div>"
+        )
+    parts.append("</header>")
+    return "\n".join(parts)
+
+
+def _toc(studies: Sequence[Mapping[str, Any]], missing: Mapping[str, Any]) -> str:
+    items = "".join(
+        f'<li><a href="#{_e(section_id(s["name"]))}">{_e(s["name"])}</a>'
+        + (' <span class="note">(incomplete)</span>' if s["name"] in missing else "")
+        + "</li>"
+        for s in studies
+    )
+    return (
+        '<nav id="toc" aria-label="Contents"><h2>Contents</h2><ol>'
+        '<li><a href="#top">Run</a></li><li><a href="#claims">Claims</a></li>'
+        f'<li><a href="#studies">Studies</a><ol>{items}</ol></li>'
+        '<li><a href="#provenance">Provenance</a></li></ol></nav>'
+    )
+
+
 def build_report(
     studies: Sequence[Mapping[str, Any]],
-    datasets: Mapping[str, str],
+    datasets: Mapping[str, str | Path | None],
     figures: Mapping[str, Mapping[str, str]],
     captions: Mapping[str, str],
     config: Mapping[str, Any],
-    benchmarks: Sequence[str],
-    claims: Mapping[str, str] | None = None,
+    benchmarks: Sequence[str | Path],
+    claims: Mapping[str, str | Path | None] | None = None,
+    configfiles: Sequence[str] = (),
 ) -> str:
-    """The whole page. ``datasets``/``figures``/``claims`` map study name to paths (claims
-    default to ``claims.json`` beside each dataset, as rule claims writes them); captions are
-    rst text."""
-    opened = {name: read_netcdf(path) for name, path in datasets.items()}
+    """The whole page.
+
+    ``datasets``/``figures``/``claims`` map study name to paths (claims default to
+    ``claims.json`` beside each dataset, as rule claims writes them); captions are rst text;
+    ``configfiles`` name the config file(s) in the header. Any of these files may be missing:
+    the page then says which (a partial results folder), it does not fail.
+    """
+    names = [s["name"] for s in studies]
+    paths = {n: datasets.get(n) for n in names}
     claims = claims or {
-        name: str(Path(path).parent / "claims.json") for name, path in datasets.items()
+        n: str(Path(p).parent / "claims.json") if p is not None else None for n, p in paths.items()
     }
-    computed = [
-        result
-        for study in studies
-        for result in json.loads(Path(claims[study["name"]]).read_text())["claims"]
-    ]
-    body = [
-        "<h1>Sleep replay and cortical consolidation: workflow report</h1>",
-        "<p>Each study runs a grid of model parameters over several seeds. The outcome is "
-        "recall with the hippocampus lesioned at the last test probe: what the cortex has "
-        "consolidated.</p>",
-        '<section id="claims"><h2>Claims</h2>',
-        "<p>Each study's claims (config <code>studies.&lt;name&gt;.claims</code>), computed from "
-        "its dataset over seeds. A contrast is the difference a − b paired within each seed, in "
-        "the variable's units; a trend is the Spearman rank correlation ρ within each seed, with "
-        "the change from the lowest to the highest value along it. Effect: mean over seeds [95% "
-        "bootstrap CI]. Verdict: <em>reproduced</em> if the CI excludes 0 in the expected "
-        "direction, <em>contradicted</em> if it excludes 0 in the other, else "
-        "<em>inconclusive</em>.</p>",
-        _table(
-            ["study", "claim", "reference", "effect [95% CI]", "seeds", "verdict"],
-            claim_rows(computed),
-        )
-        if computed
-        else "<p>No study declares claims.</p>",
-        "</section>",
-    ]
+    opened, why = open_datasets(paths)
+    computed, claims_missing = read_claims(studies, claims)
+    sections, missing = [], {}
     for study in studies:
-        body.append(study_section(study, opened[study["name"]], figures[study["name"]], captions))
-    body.append(provenance_section(config, opened, read_benchmarks(benchmarks)))
+        name = study["name"]
+        reasons = [why[name]] if name in why else []
+        if name in claims_missing:
+            reasons.append(claims_missing[name])
+        figs = figures.get(name, {})
+        reasons += [
+            f"figure {k} not drawn: {p} does not exist" for k, p in figs.items() if not _exists(p)
+        ]
+        if reasons:
+            missing[name] = reasons
+        ours = [r for r in computed if r["study"] == name]
+        sections.append(study_section(study, opened.get(name), figs, captions, ours, reasons))
+    body = [
+        _header(studies, opened, missing, computed, config, configfiles),
+        '<section id="claims"><h2>Claims</h2>',
+        "<p>What each study expects, computed from its dataset over seeds (rule "
+        "<code>claims</code>). Effect: mean over seeds [95% bootstrap CI]. Click a claim for its "
+        "study.</p>",
+        claims_table(computed) if computed else "<p>No study declares claims.</p>",
+        '<p class="note">Claims are declared in the config (<code>studies.&lt;name&gt;.claims'
+        "</code>). A contrast is the difference a − b paired within each seed, in the "
+        "variable's units; a trend is the Spearman rank correlation ρ within each seed, with the "
+        "change from the lowest to the highest value along it. Verdict: "
+        f"{verdict_badge('reproduced')} if the CI excludes 0 in the expected direction, "
+        f"{verdict_badge('contradicted')} if it excludes 0 in the other, else "
+        f"{verdict_badge('inconclusive')} (also with fewer than 3 seeds); "
+        f"{verdict_badge(NOT_COMPUTED)}: its study's claims file is missing.</p>",
+        "</section>",
+        '<div id="studies">',
+        *sections,
+        "</div>",
+        provenance_section(config, opened, read_benchmarks(benchmarks), configfiles),
+    ]
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<link rel="icon" href="data:,">'
         "<title>Consolidation workflow report</title>"
-        f"<style>{STYLE}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
+        f'<style>{STYLE}</style></head><body>\n<div class="layout">\n'
+        + _toc(studies, missing)
+        + "\n<main>\n"
+        + "\n".join(body)
+        + f"\n</main>\n</div>\n<script>{SCRIPT}</script>\n</body></html>\n"
     )
+
+
+# --- a report of a results folder, complete or not (python -m consolidation.report) ----------
+
+
+def load_config(configfiles: Sequence[str | Path]) -> dict[str, Any]:
+    """Config files merged in order, later keys winning (nested mappings merged, as snakemake)."""
+
+    def merge(a: dict, b: Mapping) -> dict:
+        for k, v in b.items():
+            a[k] = merge(dict(a.get(k) or {}), v) if isinstance(v, Mapping) else v
+        return a
+
+    config: dict[str, Any] = {}
+    for path in configfiles:
+        merge(config, yaml.safe_load(Path(path).read_text()) or {})
+    return config
+
+
+def report_of_folder(
+    results: str | Path,
+    configfiles: Sequence[str | Path],
+    captions_dir: str | Path = REPO / "workflow" / "report",
+) -> str:
+    """The report of a results folder as the config describes it; missing files are named."""
+    from consolidation.grid import load_studies
+
+    results = Path(results)
+    config = load_config(configfiles)
+    studies = load_studies(config)
+    summaries = [
+        {**s.summary(), "claims": [c.to_dict() for c in s.claims]} for s in studies.values()
+    ]
+    captions = {
+        kind: (Path(captions_dir) / f"{kind}.rst").read_text()
+        for kind in FIGURE_TITLES
+        if (Path(captions_dir) / f"{kind}.rst").exists()
+    }
+    return build_report(
+        studies=summaries,
+        datasets={n: results / n / f"{n}.nc" for n in studies},
+        figures={
+            n: {k: results / n / "figures" / f"{k}.png" for k in s.figures}
+            for n, s in studies.items()
+        },
+        captions=captions,
+        config=config,
+        benchmarks=sorted((results / "benchmarks").glob("*/simulate/**/*.tsv")),
+        claims={n: results / n / "claims.json" for n in studies},
+        configfiles=[str(f) for f in configfiles],
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from consolidation.grid import ConfigError
+    from consolidation.io import write_text
+
+    parser = argparse.ArgumentParser(
+        prog="python -m consolidation.report",
+        description="Write the HTML report of a results folder, complete or partial: studies "
+        "whose dataset, figures or claims are missing are named in it. Never simulates.",
+    )
+    parser.add_argument("results", nargs="?", default="results", help="results folder")
+    parser.add_argument(
+        "--configfile",
+        nargs="+",
+        default=["config/config.yaml"],
+        help="config file(s) of the run, merged in order (default: config/config.yaml)",
+    )
+    parser.add_argument("-o", "--output", help="HTML file (default: RESULTS/report.html)")
+    args = parser.parse_args(argv)
+    try:
+        page = report_of_folder(args.results, args.configfile)
+    except (OSError, ConfigError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    out = Path(args.output) if args.output else Path(args.results) / "report.html"
+    write_text(out, page)
+    incomplete = re.search(r"Partial report: (\d+) of (\d+)", page)
+    status = (
+        f"{incomplete.group(1)} of {incomplete.group(2)} studies incomplete"
+        if incomplete
+        else "complete"
+    )
+    print(f"wrote {out} ({len(page) / 1e6:.1f} MB; {status})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -94,7 +94,21 @@ def report_inputs(wildcards):
 
 
 def report_studies(wildcards):
-    return [study.summary() for study in STUDIES.values()]
+    """Each study's summary with its declared claims (named in the report if not computed)."""
+    return [
+        {**study.summary(), "claims": [c.to_dict() for c in study.claims]}
+        for study in STUDIES.values()
+    ]
+
+
+def report_configfiles():
+    """The config file(s) this run read, as the report's header names them."""
+    here = Path.cwd()
+    files = [Path(f) for f in workflow.configfiles]
+    return [
+        str(f.relative_to(here) if f.is_absolute() and f.is_relative_to(here) else f)
+        for f in files
+    ]
 
 
 def report_figures(wildcards):

@@ -1,3 +1,7 @@
+# The summary page results/report.html, from stored datasets, figures and claims only (never
+# simulates). For a partial results folder: python -m consolidation.report results (README).
+
+
 rule report:
     input:
         unpack(report_inputs),
@@ -19,5 +23,6 @@ rule report:
         figures=report_figures,
         captions=CAPTIONS,
         config=config,
+        configfiles=report_configfiles(),
     script:
         "../../scripts/report.py"
