@@ -286,7 +286,8 @@ def test_a_partial_results_folder_gives_a_report_naming_what_is_missing(
     opened = Opened(browser, out)
     banner = opened.page.inner_text("#missing")
     assert "Partial report" in banner and gone in banner and kept in banner
-    assert f"results/{gone}/{gone}.nc does not exist" in banner
+    assert f"no dataset ({results}/{gone}/{gone}.nc" in banner
+    assert f"figures not drawn: {studies[kept].figures[-1]}" in banner
     missing_section = opened.page.inner_text(f"#study-{gone}")
     assert "Missing from this report" in missing_section
     assert studies[gone].description[:30] in missing_section  # the question is still there

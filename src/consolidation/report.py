@@ -311,7 +311,7 @@ def open_datasets(datasets: Mapping[str, str | Path | None]) -> tuple[dict, dict
     opened, missing = {}, {}
     for name, path in datasets.items():
         if not _exists(path):
-            missing[name] = f"no dataset: {path} does not exist (its cells were not collected)"
+            missing[name] = f"no dataset ({path}: not collected yet)"
             continue
         try:
             opened[name] = read_netcdf(path)
@@ -342,7 +342,7 @@ def read_claims(
             except (ValueError, KeyError) as err:
                 missing[name] = f"claims file {path} cannot be read ({type(err).__name__})"
         elif declared is None or declared:
-            missing[name] = f"claims not computed: {path} does not exist"
+            missing[name] = f"claims not computed ({path})"
         for claim in declared or []:
             rows.append(
                 {
@@ -742,9 +742,10 @@ def build_report(
         if name in claims_missing:
             reasons.append(claims_missing[name])
         figs = figures.get(name, {})
-        reasons += [
-            f"figure {k} not drawn: {p} does not exist" for k, p in figs.items() if not _exists(p)
-        ]
+        undrawn = [k for k, p in figs.items() if not _exists(p)]
+        if undrawn:
+            where = Path(figs[undrawn[0]]).parent
+            reasons.append(f"figures not drawn: {', '.join(undrawn)} ({where}/)")
         if reasons:
             missing[name] = reasons
         ours = [r for r in computed if r["study"] == name]
