@@ -1,0 +1,688 @@
+"""Benchmark: what a grid cell costs in the workflow, against the simulation alone and a naive peer.
+
+On one grid of the default network (the default config's ``fixed`` settings; grid
+``sleep.disruption`` x seeds, 24 cells by default) it measures, one after the other:
+
+(a) the simulation alone: every cell in one warm Python process (a first, discarded cell loads
+    brian2's compiled Cython code), timing ``consolidation.simulate(params, seed)`` and, by
+    wrapping brian2's ``Network.run``/``Network.before_run`` and the model's ``build_network``
+    from outside (the model code is not changed), the time spent in brian2's network runs, split
+    into code-object set-up (``before_run``) and the simulation loop. Sequential, one core.
+(b) the workflow end to end: ``snakemake --cores 2`` on that grid as its own config, in a fresh
+    work directory (simulate, collect, figures, claims, report): total wall / cells.
+(c) a naive peer (``benchmarks/naive_peer.py``): a plain ``multiprocessing.Pool(2)`` loop with a
+    fresh process per cell calling ``consolidation.simulate`` in runtime mode (Cython, warm
+    cache) and saving each dataset: total wall / cells.
+
+then the ratios (b)/(a) and (c)/(b), the time of ``snakemake -n`` on generated configs of 10,000
+and 100,000 cells (the config check caps a config at 20,000 simulation jobs, so the 100,000 one
+reports the refusal and how long it took), and the peak memory (max RSS) of the collect job on a
+10,000-cell study synthesized from copies of one real cell file.
+
+    .venv/bin/python benchmarks/bench_cell.py [--cells 24] [--quick] [--out bench.json]
+
+Prints a markdown table (for the README) at the end; ``--out`` also writes the figures as JSON
+and the table as markdown (``<out>.md``). A cell here is one simulation job: grid cell x seed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gc
+import json
+import math
+import os
+import platform
+import resource
+import runpy
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SNAKEFILE = ROOT / "workflow" / "Snakefile"
+STUDY = "bench"
+AXIS = "sleep.disruption"  # varies only the schedule's plan: every cell shares its network code
+TARGETS = {
+    "b_over_a": 1.3,  # workflow per cell <= 1.3x the compiled simulation time
+    "c_over_b": 5.0,  # naive peer >= 5x slower than the workflow
+    "dry_10000_s": 30.0,  # snakemake -n on 10,000 cells < 30 s
+    "collect_10000_mb": 2048.0,  # collecting 10,000 cells < 2 GB peak memory
+}
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def load() -> float:
+    """The 1-minute load average (the machine is shared; every figure records it)."""
+    return round(os.getloadavg()[0], 2)
+
+
+def env() -> dict[str, str]:
+    """Subprocesses import this checkout's package, whichever checkout the script is in."""
+    out = dict(os.environ)
+    out["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), out.get("PYTHONPATH")]))
+    return out
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')} load {load():.2f}] {msg}", file=sys.stderr, flush=True)
+
+
+def default_fixed() -> dict[str, Any]:
+    import yaml
+
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+    return dict(config.get("fixed") or {})
+
+
+def grid_shape(cells: int, seeds: int | None = None) -> tuple[int, int]:
+    """(values, seeds) with values x seeds == cells: 3 seeds when they divide, as the config has."""
+    if seeds is None:
+        seeds = next(s for s in (10, 3, 2, 1) if cells % s == 0 and cells // s >= 2 or s == 1)
+    if cells % seeds:
+        raise SystemExit(f"--cells {cells} is not a multiple of {seeds} seeds")
+    return cells // seeds, seeds
+
+
+def axis_values(n: int) -> list[float]:
+    """n distinct disruption probabilities in [0, 1] with short, stable labels."""
+    if n == 1:
+        return [0.0]
+    digits = max(2, math.ceil(math.log10(n)) + 1)
+    values = sorted({round(i / (n - 1), digits) for i in range(n)})
+    if len(values) != n:  # pragma: no cover (rounding collided)
+        values = [i / (n - 1) for i in range(n)]
+    return values
+
+
+def study_config(
+    cells: int, fixed: dict[str, Any], seeds: int | None = None, name: str = STUDY
+) -> dict[str, Any]:
+    """A workflow config with one study of ``cells`` simulation jobs (grid values x seeds)."""
+    n_values, n_seeds = grid_shape(cells, seeds)
+    return {
+        "fixed": dict(fixed),
+        "studies": {
+            name: {
+                "description": f"benchmark grid: {n_values} values of {AXIS} x {n_seeds} seeds",
+                "grid": {AXIS: axis_values(n_values)},
+                "seeds": n_seeds,
+                "figures": ["main_effect", "sleep_raster", "weight_change"],
+            }
+        },
+    }
+
+
+def write_yaml(path: Path, data: Any) -> Path:
+    import yaml
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def jobs_of(config: dict[str, Any], out_dir: Path) -> list[dict[str, Any]]:
+    """Every simulation job of the config: overrides, seed and an output path."""
+    from consolidation.grid import load_studies
+
+    jobs = []
+    for name, study in load_studies(json.loads(json.dumps(config))).items():
+        for cell in study.cells:
+            for seed in study.seeds:
+                out = out_dir / name / cell.path / f"seed~{seed}.nc"
+                jobs.append({"overrides": cell.overrides, "seed": seed, "output": str(out)})
+    return jobs
+
+
+def snakemake_cmd(workdir: Path, configfile: Path, *args: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--snakefile",
+        str(SNAKEFILE),
+        "--directory",
+        str(workdir),
+        "--configfile",
+        str(configfile),
+        "--replace-workflow-config",
+        "--nocolor",
+        *args,
+    ]
+
+
+def timed_run(cmd: list[str], cwd: Path, log_path: Path) -> tuple[float, int]:
+    """Run a command with output to a file; (wall seconds, return code)."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "w") as out:
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, cwd=cwd, env=env(), stdout=out, stderr=subprocess.STDOUT)
+        return time.perf_counter() - start, proc.returncode
+
+
+def tail(path: Path, n: int = 30) -> str:
+    return "\n".join(path.read_text(errors="replace").splitlines()[-n:])
+
+
+# --- (a) the simulation alone, in one warm process -------------------------------------------
+
+
+def alone_worker(jobs_path: str, out_path: str, template: str) -> None:
+    """Subprocess: simulate every job in this one process; time simulate() and its brian2 runs."""
+    import importlib
+
+    import brian2 as b2
+
+    from consolidation.io import write_netcdf
+
+    sim = importlib.import_module("consolidation.simulate")  # the module, not the function
+
+    timers = dict.fromkeys(("run", "before_run", "build", "measure"), 0.0)
+
+    def timed(key, fn, bump_level=False):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            if bump_level:  # run() reads the caller's namespace `level` frames up: skip ours
+                kwargs["level"] = kwargs.get("level", 0) + 1
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                timers[key] += time.perf_counter() - start
+
+        return wrapper
+
+    b2.Network.run = timed("run", b2.Network.run, bump_level=True)
+    b2.Network.before_run = timed("before_run", b2.Network.before_run)
+    sim.build_network = timed("build", sim.build_network)
+    sim.measure.to_dataset = timed("measure", sim.measure.to_dataset)
+
+    jobs = json.loads(Path(jobs_path).read_text())
+
+    def one(job):
+        # brian2 names objects it is not given names for (``_timedarray_1``, ...) after the live
+        # ones, and those names enter the generated code: while the last cell's objects await
+        # the garbage collector, a new cell's code differs and is compiled again (~45 s here).
+        gc.collect()
+        for k in timers:
+            timers[k] = 0.0
+        start = time.perf_counter()
+        ds = sim.simulate(job["overrides"], job["seed"])
+        call = time.perf_counter() - start
+        row = {
+            "seed": job["seed"],
+            "call_s": call,
+            "wall_time_s": float(ds.attrs["wall_time_s"]),
+            "build_s": timers["build"],
+            "run_s": timers["run"],
+            "before_run_s": timers["before_run"],
+            "loop_s": timers["run"] - timers["before_run"],
+            "measure_s": timers["measure"],
+            "load": load(),
+        }
+        return ds, row
+
+    ds, warm = one(jobs[0])  # loads the compiled code objects, imports lazily loaded modules
+    write_netcdf(ds, template)
+    rows = [one(job)[1] for job in jobs]
+    Path(out_path).write_text(json.dumps({"warmup": warm, "cells": rows}))
+
+
+def part_a(jobs: list[dict[str, Any]], work: Path) -> dict[str, Any]:
+    jobs_path = work / "a" / "jobs.json"
+    jobs_path.parent.mkdir(parents=True, exist_ok=True)
+    jobs_path.write_text(json.dumps(jobs))
+    out = work / "a" / "result.json"
+    template = work / "a" / "template.nc"
+    cmd = [sys.executable, __file__, "_alone", str(jobs_path), str(out), str(template)]
+    load_before = load()
+    wall, rc = timed_run(cmd, work, work / "a" / "log.txt")
+    if rc:
+        raise SystemExit(f"(a) failed:\n{tail(work / 'a' / 'log.txt')}")
+    data = json.loads(out.read_text())
+    cells = data["cells"]
+    n = len(cells)
+
+    def mean(key):
+        return sum(c[key] for c in cells) / n
+
+    return {
+        "cells": n,
+        "process_wall_s": wall,
+        "warmup_cell": data["warmup"],
+        "per_cell_call_s": mean("call_s"),
+        "per_cell_build_s": mean("build_s"),
+        "per_cell_network_run_s": mean("run_s"),
+        "per_cell_before_run_s": mean("before_run_s"),
+        "per_cell_loop_s": mean("loop_s"),
+        "per_cell_measure_s": mean("measure_s"),
+        "min_loop_s": min(c["loop_s"] for c in cells),
+        "max_loop_s": max(c["loop_s"] for c in cells),
+        "load_before": load_before,
+        "load_after": load(),
+        "template": str(template),
+        "rows": cells,
+    }
+
+
+# --- (b) the workflow end to end ----------------------------------------------------------------
+
+
+def part_b(config: dict[str, Any], cells: int, work: Path) -> dict[str, Any]:
+    import xarray as xr
+
+    wd = work / "b"
+    configfile = write_yaml(wd / "bench.yaml", config)
+    load_before = load()
+    wall, rc = timed_run(snakemake_cmd(wd, configfile, "--cores", "2"), wd, wd / "snakemake.log")
+    if rc:
+        raise SystemExit(f"(b) snakemake failed:\n{tail(wd / 'snakemake.log')}")
+    load_after = load()
+    files = sorted((wd / "results" / STUDY / "cells").rglob("seed~*.nc"))
+    walls = []
+    for f in files:
+        with xr.open_dataset(f, engine="h5netcdf") as ds:
+            walls.append(float(ds.attrs["wall_time_s"]))
+    job_s = []
+    for tsv in (wd / "results" / "benchmarks" / STUDY / "simulate").rglob("*.tsv"):
+        lines = tsv.read_text().splitlines()
+        job_s.append(float(lines[1].split("\t")[0]))
+    return {
+        "cells": cells,
+        "cell_files": len(files),
+        "total_s": wall,
+        "per_cell_s": wall / cells,
+        "mean_simulate_job_s": sum(job_s) / len(job_s) if job_s else None,
+        "mean_simulate_call_in_job_s": sum(walls) / len(walls) if walls else None,
+        "load_before": load_before,
+        "load_after": load_after,
+        "template": str(files[0]) if files else None,
+    }
+
+
+# --- (c) the naive peer -------------------------------------------------------------------------
+
+
+def part_c(jobs: list[dict[str, Any]], work: Path) -> dict[str, Any]:
+    wd = work / "c"
+    wd.mkdir(parents=True, exist_ok=True)
+    jobs = [
+        {**j, "output": str(wd / "out" / Path(j["output"]).relative_to(work / "jobs"))}
+        for j in jobs
+    ]
+    (wd / "jobs.json").write_text(json.dumps(jobs))
+    cmd = [sys.executable, str(ROOT / "benchmarks" / "naive_peer.py"), str(wd / "jobs.json")]
+    load_before = load()
+    wall, rc = timed_run(cmd, wd, wd / "log.txt")
+    if rc:
+        raise SystemExit(f"(c) naive peer failed:\n{tail(wd / 'log.txt')}")
+    result = json.loads((wd / "log.txt").read_text().strip().splitlines()[-1])
+    walls = result["cell_wall_time_s"]
+    return {
+        "cells": len(jobs),
+        "total_s": wall,
+        "per_cell_s": wall / len(jobs),
+        "mean_simulate_call_s": sum(walls) / len(walls),
+        "load_before": load_before,
+        "load_after": load(),
+    }
+
+
+# --- snakemake -n on big configs ----------------------------------------------------------------
+
+
+def part_dry(cells: int, fixed: dict[str, Any], work: Path) -> dict[str, Any]:
+    from consolidation.grid import ConfigError, load_studies
+
+    wd = work / f"dry-{cells}"
+    config = study_config(cells, fixed, seeds=10 if cells >= 20 else None)
+    configfile = write_yaml(wd / "config.yaml", config)
+    # the config check alone, in this process (snakemake runs it when it loads the workflow)
+    start = time.perf_counter()
+    try:
+        load_studies(json.loads(json.dumps(config)))
+        check_error = None
+    except ConfigError as err:
+        check_error = str(err)
+    check_s = time.perf_counter() - start
+    load_before = load()
+    wall, rc = timed_run(snakemake_cmd(wd, configfile, "-n"), wd, wd / "dry-run.log")
+    text = (wd / "dry-run.log").read_text(errors="replace")
+    error = None
+    if rc:
+        lines = [ln for ln in text.splitlines() if "Invalid config" in ln]
+        lines += [ln for ln in text.splitlines() if "Error" in ln]
+        error = (lines[0] if lines else tail(wd / "dry-run.log", 3)).strip()
+    n_values, n_seeds = grid_shape(cells, 10 if cells >= 20 else None)
+    return {
+        "cells": cells,
+        "grid": f"{n_values} values x {n_seeds} seeds",
+        "total_s": wall,
+        "returncode": rc,
+        "error": error,
+        "config_check_s": check_s,
+        "config_check_error": check_error,
+        "jobs_listed": text.count("rule simulate:"),
+        "load_before": load_before,
+        "load_after": load(),
+    }
+
+
+# --- collecting a big study ---------------------------------------------------------------------
+
+
+def synthesize(template: Path, config: dict[str, Any], root: Path) -> tuple[dict, list, list]:
+    """Copies of one real cell file as every cell of the config's study, with its attributes."""
+    import h5py
+    import numpy as np
+
+    from consolidation.grid import load_studies
+
+    (study,) = load_studies(json.loads(json.dumps(config))).values()
+    table, files = [], []
+    for cell in study.cells:
+        for seed in study.seeds:
+            path = root / study.name / "cells" / cell.path / f"seed~{seed}.nc"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(template, path)
+            with h5py.File(path, "r+") as f:
+                f.attrs["seed"] = np.array([seed], dtype=np.int64)
+                for key, value in cell.values.items():
+                    f.attrs[f"param.{key}"] = np.array([value], dtype=np.float64)
+                f.attrs["study"] = study.name
+                f.attrs["cell"] = cell.path
+            table.append({"values": cell.values, "seed": seed})
+            files.append(str(path))
+    return study.summary(), table, files
+
+
+def collect_worker(spec_path: str) -> None:
+    """Subprocess: the collect job's own script (scripts/collect.py) on a synthesized study."""
+    spec = json.loads(Path(spec_path).read_text())
+    smk = SimpleNamespace(
+        input=spec["files"],
+        output=[spec["output"]],
+        log=[spec["log"]],
+        params=SimpleNamespace(study=spec["study"], cells=spec["cells"]),
+        config=spec["config"],
+    )
+    start = time.perf_counter()
+    runpy.run_path(str(ROOT / "scripts" / "collect.py"), init_globals={"snakemake": smk})
+    wall = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(json.dumps({"collect_s": wall, "peak_rss_mb": peak_mb}))
+
+
+def part_collect(cells: int, template: Path, fixed: dict[str, Any], work: Path) -> dict:
+    wd = work / f"collect-{cells}"
+    config = study_config(cells, fixed, seeds=10 if cells >= 20 else None, name="collect")
+    start = time.perf_counter()
+    study, table, files = synthesize(template, config, wd / "results")
+    synth_s = time.perf_counter() - start
+    out = wd / "results" / "collect" / "collect.nc"
+    spec = {
+        "files": files,
+        "output": str(out),
+        "log": str(wd / "collect.log"),
+        "study": study,
+        "cells": table,
+        "config": config,
+    }
+    (wd / "spec.json").write_text(json.dumps(spec))
+    load_before = load()
+    cmd = [sys.executable, __file__, "_collect", str(wd / "spec.json")]
+    wall, rc = timed_run(cmd, wd, wd / "worker.log")
+    if rc:
+        raise SystemExit(f"collect failed:\n{tail(wd / 'worker.log')}\n{tail(wd / 'collect.log')}")
+    result = json.loads((wd / "worker.log").read_text().strip().splitlines()[-1])
+    children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {
+        "cells": cells,
+        "cell_file_bytes": template.stat().st_size,
+        "synthesize_s": synth_s,
+        "process_wall_s": wall,
+        "collect_s": result["collect_s"],
+        "peak_rss_mb": result["peak_rss_mb"],
+        "largest_child_rss_mb": children_mb,
+        "study_file_bytes": out.stat().st_size,
+        "load_before": load_before,
+        "load_after": load(),
+    }
+
+
+# --- report -------------------------------------------------------------------------------------
+
+
+def verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("met" if ok else "**missed**")
+
+
+def table(r: dict[str, Any]) -> str:
+    a, b, c = r.get("a"), r.get("b"), r.get("c")
+    rows = [("measure", "result", "target", "status"), ("---", "---", "---", "---")]
+    if a:
+        rest = a["per_cell_call_s"] - a["per_cell_build_s"] - a["per_cell_network_run_s"]
+        rows.append(
+            (
+                f"(a) simulation alone, one warm process, 1 core ({a['cells']} cells)",
+                f"{a['per_cell_loop_s']:.1f} s/cell in brian2's simulation loop "
+                f"(range {a['min_loop_s']:.1f}-{a['max_loop_s']:.1f}); whole `simulate()` "
+                f"{a['per_cell_call_s']:.1f} s/cell = network build {a['per_cell_build_s']:.1f} + "
+                f"code-object set-up {a['per_cell_before_run_s']:.1f} + loop + the rest "
+                f"(planning, measures) {rest:.1f}; load "
+                f"{a['load_before']:.1f}-{a['load_after']:.1f}",
+                "",
+                "",
+            )
+        )
+    if b:
+        extra = ""
+        if b.get("mean_simulate_job_s"):
+            extra = (
+                f"; a simulate job {b['mean_simulate_job_s']:.1f} s, of which `simulate()` "
+                f"{b['mean_simulate_call_in_job_s']:.1f} s"
+            )
+        rows.append(
+            (
+                f"(b) workflow end to end, `snakemake --cores 2` ({b['cells']} cells)",
+                f"{b['per_cell_s']:.1f} s/cell ({b['total_s']:.0f} s in all{extra}); load "
+                f"{b['load_before']:.1f}-{b['load_after']:.1f}",
+                "",
+                "",
+            )
+        )
+    if c:
+        rows.append(
+            (
+                f"(c) naive peer, `Pool(2)`, fresh process per cell ({c['cells']} cells)",
+                f"{c['per_cell_s']:.1f} s/cell ({c['total_s']:.0f} s in all; `simulate()` "
+                f"{c['mean_simulate_call_s']:.1f} s per cell); load "
+                f"{c['load_before']:.1f}-{c['load_after']:.1f}",
+                "",
+                "",
+            )
+        )
+    if a and b:
+        loop = b["per_cell_s"] / a["per_cell_loop_s"]
+        whole = b["per_cell_s"] / a["per_cell_call_s"]
+        rows.append(
+            (
+                "(b)/(a): workflow per cell / simulation alone",
+                f"{loop:.2f} vs the simulation loop; {whole:.2f} vs the whole `simulate()` "
+                "(runtime-mode Cython, not a compiled standalone binary)",
+                "<= 1.3 vs the compiled simulation",
+                f"{verdict(loop <= 1.3)} vs the runtime-mode loop; the compiled limit is not "
+                "built yet",
+            )
+        )
+    if b and c:
+        ratio = c["per_cell_s"] / b["per_cell_s"]
+        rows.append(("(c)/(b): naive peer / workflow", f"{ratio:.2f}", ">= 5", verdict(ratio >= 5)))
+    for d in r.get("dry", []):
+        if d["returncode"] == 0:
+            result = (
+                f"{d['total_s']:.1f} s ({d['grid']}; config check alone "
+                f"{d['config_check_s']:.1f} s)"
+            )
+        else:
+            result = f"refused by the config check after {d['total_s']:.1f} s: `{d['error'][:260]}`"
+        target = "< 30 s" if d["cells"] == 10_000 else ""
+        status = verdict(d["returncode"] == 0 and d["total_s"] < 30) if target else ""
+        rows.append(
+            (
+                f"`snakemake -n`, {d['cells']:,} cells",
+                result + f"; load {d['load_before']:.1f}-{d['load_after']:.1f}",
+                target,
+                status,
+            )
+        )
+    k = r.get("collect")
+    if k:
+        target = "< 2 GB" if k["cells"] == 10_000 else ""
+        status = verdict(k["peak_rss_mb"] < 2048) if target else ""
+        rows.append(
+            (
+                f"collect {k['cells']:,} cells (peak RSS)",
+                f"{k['peak_rss_mb']:,.0f} MB, {k['collect_s']:.0f} s "
+                f"({k['cell_file_bytes'] / 1e3:.0f} kB cell files); load "
+                f"{k['load_before']:.1f}-{k['load_after']:.1f}",
+                target,
+                status,
+            )
+        )
+    return "\n".join("| " + " | ".join(row) + " |" for row in rows)
+
+
+# --- main ---------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["_alone"]:
+        return alone_worker(*sys.argv[2:5])
+    if sys.argv[1:2] == ["_collect"]:
+        return collect_worker(sys.argv[2])
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--cells", type=int, default=None, help="grid size (default 24; quick 4)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke run: 4 cells with 2 s nights, snakemake -n on 1,000 and 100,000 cells, "
+        "collect 500 cells",
+    )
+    parser.add_argument("--out", type=Path, help="also write the figures as JSON and .md")
+    parser.add_argument(
+        "--parts",
+        default="a,b,c,dry,collect",
+        help="which parts to run (comma-separated; default all)",
+    )
+    parser.add_argument("--dry-cells", default=None, help="sizes for snakemake -n (10000,100000)")
+    parser.add_argument("--collect-cells", type=int, default=None, help="default 10000")
+    parser.add_argument(
+        "--template", type=Path, help="a real cell file for the collect part (default: from b or a)"
+    )
+    parser.add_argument("--workdir", type=Path, help="keep the runs here (default: a temp dir)")
+    args = parser.parse_args()
+
+    parts = set(args.parts.split(","))
+    cells = args.cells or (4 if args.quick else 24)
+    dry_sizes = [
+        int(s)
+        for s in (args.dry_cells or ("1000,100000" if args.quick else "10000,100000")).split(",")
+    ]
+    collect_cells = args.collect_cells or (500 if args.quick else 10_000)
+    fixed = default_fixed()
+    if args.quick:  # short nights and wakes: the same network and code, less simulated time
+        fixed.update({"sleep.duration": 2, "wake.duration": 2})
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="bench-cell-"))
+    work.mkdir(parents=True, exist_ok=True)
+    config = study_config(cells, fixed)
+    jobs = jobs_of(config, work / "jobs")
+
+    results: dict[str, Any] = {
+        "command": " ".join(["benchmarks/bench_cell.py", *sys.argv[1:]]),
+        "machine": {
+            "cores": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "load_start": load(),
+        },
+        "grid": {
+            "cells": cells,
+            "shape": "{} values of {} x {} seeds".format(
+                *[grid_shape(cells)[0], AXIS], grid_shape(cells)[1]
+            ),
+            "fixed": fixed,
+        },
+        "workdir": str(work),
+    }
+    start = time.perf_counter()
+    log(f"work directory {work}; grid {results['grid']['shape']}, fixed {fixed}")
+    if "a" in parts:
+        log(f"(a) {cells} cells (+1 warm-up) in one process")
+        results["a"] = part_a(jobs, work)
+        log(f"(a) {results['a']['per_cell_loop_s']:.1f} s/cell loop")
+    if "b" in parts:
+        log(f"(b) snakemake --cores 2 on {cells} cells")
+        results["b"] = part_b(config, cells, work)
+        log(f"(b) {results['b']['per_cell_s']:.1f} s/cell")
+    if "c" in parts:
+        log(f"(c) naive peer on {cells} cells")
+        results["c"] = part_c(jobs, work)
+        log(f"(c) {results['c']['per_cell_s']:.1f} s/cell")
+    if "dry" in parts:
+        results["dry"] = []
+        for n in dry_sizes:
+            log(f"snakemake -n on {n} cells")
+            results["dry"].append(part_dry(n, default_fixed(), work))
+            log(f"snakemake -n on {n} cells: {results['dry'][-1]['total_s']:.1f} s")
+    if "collect" in parts:
+        template = next(
+            (
+                Path(p)
+                for p in (
+                    args.template,
+                    results.get("b", {}).get("template"),
+                    results.get("a", {}).get("template"),
+                )
+                if p and Path(p).exists()
+            ),
+            None,
+        )
+        if template is None:
+            raise SystemExit("collect needs a real cell file: run part a or b too")
+        fixed_of_template = fixed
+        log(f"collect: synthesizing {collect_cells} cells from {template}")
+        results["collect"] = part_collect(collect_cells, template, fixed_of_template, work)
+        log(f"collect: {results['collect']['peak_rss_mb']:.0f} MB peak")
+    results["machine"]["load_end"] = load()
+    results["benchmark_wall_s"] = time.perf_counter() - start
+    md = table(results)
+    head = (
+        f"Machine: {results['machine']['cores']} cores, {results['machine']['platform']}, "
+        f"Python {results['machine']['python']}; load average {results['machine']['load_start']}"
+        f" at start, {results['machine']['load_end']} at end; benchmark took "
+        f"{results['benchmark_wall_s'] / 60:.1f} min. Grid: {results['grid']['shape']}, fixed "
+        f"{fixed}."
+    )
+    print(head + "\n\n" + md)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        base = args.out.with_suffix("")
+        base.with_suffix(".json").write_text(json.dumps(results, indent=2, default=str))
+        base.with_suffix(".md").write_text(head + "\n\n" + md + "\n")
+    if not args.workdir:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
