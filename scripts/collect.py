@@ -21,7 +21,11 @@ def main(smk) -> None:
         files = list(smk.input)
         try:
             cells = [
-                (row["values"], row["seed"], read_cell(path, row["values"], row["seed"], study))
+                (
+                    row["values"],
+                    row["seed"],
+                    read_cell(path, row["values"], row["seed"], study, row.get("simulated_by")),
+                )
                 for row, path in zip(table, files, strict=True)
             ]
             check_shared_parameters(files, [c[2] for c in cells], list(study["grid"]))

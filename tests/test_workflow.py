@@ -64,6 +64,19 @@ def test_the_only_key_selects_studies(tiny_config):
         load_studies(tiny_config)
 
 
+def test_a_cell_shared_by_two_studies_is_simulated_once(tiny_config, write_config, tmp_path):
+    # disruption_ach's disruption 0 / ACh 0 cells repeat sleep_vs_wake's sleep cell for seed 0.
+    tiny_config["studies"]["disruption_ach"]["seeds"] = [0]
+    studies = load_studies(tiny_config)
+    owner = studies["disruption_ach"].owner("neuromod.ach_sleep~0/sleep.disruption~0", 0)
+    assert owner == ("sleep_vs_wake", "schedule.offline~sleep")
+    assert "results/sleep_vs_wake/cells/schedule.offline~sleep/seed~0.nc" in (
+        studies["disruption_ach"].cell_files()
+    )
+    proc = run_snakemake(tmp_path, "-n", configfile=write_config(tiny_config))
+    assert job_counts(proc.stdout)["simulate"] == 4 + 4 - 1
+
+
 # --- bad configs fail before any job runs, naming the key ----------------------------------
 
 
@@ -115,8 +128,8 @@ def test_default_config_validates_and_plans_every_study(tmp_path):
     studies = load_studies(config)
     proc = run_snakemake(tmp_path, "-n", configfile=REPO / "config" / "config.yaml")
     counts = job_counts(proc.stdout)
-    n_cells = sum(len(s.cells) * len(s.seeds) for s in studies.values())
-    assert counts["simulate"] == n_cells
+    distinct = {f for s in studies.values() for f in s.cell_files()}
+    assert counts["simulate"] == len(distinct)
     assert counts["collect"] == len(studies)
     assert counts["report"] == 1
 

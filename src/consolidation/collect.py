@@ -59,9 +59,16 @@ def _fail(path: str | Path, what: str) -> CellFileError:
 
 
 def read_cell(
-    path: str | Path, values: Mapping[str, Any], seed: int, study: Mapping[str, Any]
+    path: str | Path,
+    values: Mapping[str, Any],
+    seed: int,
+    study: Mapping[str, Any],
+    simulated_by: str | None = None,
 ) -> xr.Dataset:
-    """Open one cell file and check it belongs where it lies; raise CellFileError if not."""
+    """Open one cell file and check it belongs where it lies; raise CellFileError if not.
+
+    simulated_by: the study whose identical cell this one reads (cells shared across studies).
+    """
     try:
         ds = read_netcdf(path)
     except Exception as err:  # truncated, not netCDF, unreadable: all mean "not a result"
@@ -74,7 +81,7 @@ def read_cell(
     recorded_seed = ds.attrs.get("seed")
     if recorded_seed is None or int(recorded_seed) != int(seed):
         raise _fail(path, f"records seed {recorded_seed}, its path says seed {seed}")
-    name = study.get("name")
+    name = simulated_by or study.get("name")
     if name is not None and ds.attrs.get("study", name) != name:
         raise _fail(path, f"belongs to study {ds.attrs.get('study')!r}, not {name!r}")
     overrides = {**study.get("fixed", {}), **values}

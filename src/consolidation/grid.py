@@ -18,6 +18,7 @@ Every failure is a :class:`ConfigError` with a one-paragraph message naming the 
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import re
 import reprlib
@@ -76,6 +77,12 @@ class Study:
     figures: list[str]
     cells: list[Cell] = field(default_factory=list)
     claims: list[Any] = field(default_factory=list)  # consolidation.claims.Claim, validated
+    # (cell path, seed) -> (study, cell path) that simulates the same parameters and seed first
+    shared: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)
+
+    def owner(self, path: str, seed: int) -> tuple[str, str]:
+        """The study and cell path whose run this cell reads (itself unless shared)."""
+        return self.shared.get((path, seed), (self.name, path))
 
     def cell(self, path: str) -> Cell:
         for cell in self.cells:
@@ -86,7 +93,7 @@ class Study:
     def cell_files(self, root: str = "results") -> list[str]:
         """Every cell file of the study, grid cells in order, seeds innermost."""
         return [
-            cell_file(self.name, cell.path, seed, root)
+            cell_file(*self.owner(cell.path, seed), seed, root)
             for cell in self.cells
             for seed in self.seeds
         ]
@@ -353,7 +360,25 @@ def _expand_studies(config: Mapping[str, Any]) -> dict[str, Study]:
             raise ConfigError(
                 f"config 'only': no study named {_show(name)}; studies: {', '.join(out)}"
             )
-    return {k: v for k, v in out.items() if not only or k in only}
+    chosen = {k: v for k, v in out.items() if not only or k in only}
+    _share_identical_cells(chosen)
+    return chosen
+
+
+def _share_identical_cells(studies: Mapping[str, Study]) -> None:
+    """Run each distinct (parameters, seed) once: a later study reads the first study's cell.
+
+    sleep_vs_wake's sleep cell and disruption's 0.0 cell, say, are the same simulation.
+    """
+    first: dict[tuple[str, int], tuple[str, str]] = {}
+    for study in studies.values():
+        for cell in study.cells:
+            flat = Parameters.from_overrides(cell.overrides).flat()
+            key = json.dumps(flat, sort_keys=True, default=str)
+            for seed in study.seeds:
+                owner = first.setdefault((key, seed), (study.name, cell.path))
+                if owner[0] != study.name:
+                    study.shared[cell.path, seed] = owner
 
 
 # --- the whole check: schema (with defaults), then the studies --------------------------------

@@ -47,7 +47,11 @@ def study_cells(wildcards):
 def study_cell_table(wildcards):
     """Grid values and seed of each input of collect, in the same order."""
     study = STUDIES[wildcards.study]
-    return [{"values": c.values, "seed": s} for c in study.cells for s in study.seeds]
+    return [
+        {"values": c.values, "seed": s, "simulated_by": study.owner(c.path, s)[0]}
+        for c in study.cells
+        for s in study.seeds
+    ]
 
 
 def study_summary(wildcards):
@@ -62,7 +66,8 @@ def study_claims(wildcards):
 def raster_cell(wildcards):
     """The example cell (first sleeping grid cell, first seed) drawn by the sleep raster."""
     study = STUDIES[wildcards.study]
-    return cell_file(study.name, study.raster_cell().path, study.seeds[0])
+    seed = study.seeds[0]
+    return cell_file(*study.owner(study.raster_cell().path, seed), seed)
 
 
 def figure_files(study, ext="png"):
@@ -82,12 +87,16 @@ def report_inputs(wildcards):
     return {
         "datasets": [f"results/{name}/{name}.nc" for name in STUDIES],
         "figures": [f for study in STUDIES.values() for f in figure_files(study)],
-        "benchmarks": [
-            f"results/benchmarks/{name}/simulate/{cell.path}/seed~{seed}.tsv"
-            for name, study in STUDIES.items()
-            for cell in study.cells
-            for seed in study.seeds
-        ],
+        "benchmarks": list(
+            dict.fromkeys(
+                "results/benchmarks/{}/simulate/{}/seed~{}.tsv".format(
+                    *study.owner(cell.path, seed), seed
+                )
+                for study in STUDIES.values()
+                for cell in study.cells
+                for seed in study.seeds
+            )
+        ),
         "claims": [f"results/{name}/claims.json" for name in STUDIES],
         "code": REPORT_CODE,
     }
