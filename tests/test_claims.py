@@ -93,6 +93,58 @@ def test_contrast_along_a_grid_axis(sign):
         assert np.sign(r["ci_low"]) == np.sign(r["ci_high"]) == sign
 
 
+def test_a_list_in_select_averages_over_that_subset_only():
+    """Memories 0 and 1 gain 3 Hz from sleep, the others lose 3 Hz: the subset sees +3."""
+    recall = np.zeros((2, N_SEEDS, N_MEMORIES))
+    recall[0, :, :2] = 3 + WOBBLE  # WOBBLE is (seed, 1); its mean is 0
+    recall[0, :, 2:] = -3
+    ds = study_dataset("schedule.offline", ["sleep", "wake"], recall)
+    c = Claim(
+        name="c",
+        variable="recall",
+        select={**SELECT, "memory": (0, 1)},
+        kind="contrast",
+        axis="schedule.offline",
+        a="sleep",
+        b="wake",
+        expect="greater",
+    )
+    r = evaluate(ds, c)
+    assert r["effect"] == pytest.approx(3)
+    assert r["verdict"] == "reproduced"
+
+
+@pytest.mark.parametrize("sign", list(EXPECTED))
+def test_contrast_between_two_points_of_a_two_axis_grid(sign):
+    """(exposures 1, sleep) - (exposures 4, wake): the diagonal of a 2-D grid."""
+    recall = np.zeros((2, 2, N_SEEDS, N_MEMORIES))  # exposures x offline x seed x memory
+    recall[0, 0] = 4 + sign * 2 + WOBBLE  # 1 exposure, sleep
+    recall[1, 1] = 4  # 4 exposures, wake
+    recall[0, 1], recall[1, 0] = -20, 30  # the off-diagonal cells must not count
+    ds = xr.Dataset(
+        {
+            "recall": (
+                ("encoding.exposures", "schedule.offline", "seed", "memory"),
+                recall,
+                {"units": "Hz"},
+            )
+        },
+        coords={"encoding.exposures": [1, 4], "schedule.offline": ["sleep", "wake"]},
+    )
+    c = Claim(
+        name="c",
+        variable="recall",
+        kind="contrast",
+        a={"encoding.exposures": 1, "schedule.offline": "sleep"},
+        b={"encoding.exposures": 4, "schedule.offline": "wake"},
+        expect="greater",
+    )
+    r = evaluate(ds, c)
+    assert r["effect"] == pytest.approx(sign * 2)
+    assert r["verdict"] == EXPECTED[sign]
+    assert "(encoding.exposures=1, schedule.offline=sleep)" in r["description"]
+
+
 def test_contrast_expecting_less_flips_the_verdict():
     recall = np.zeros((2, N_SEEDS, N_MEMORIES))
     recall[0] = 2.0 + WOBBLE / 4  # disruption 0 beats disruption 1
@@ -347,8 +399,12 @@ def test_every_default_study_has_a_claim_whose_coordinates_exist():
             assert c.variable in variables
             dims = [*study.axes, *variables[c.variable]]
             for dim, value in c.select.items():
-                assert dim in dims and value in coords[dim]
-            if c.axis is not None:
+                values = value if isinstance(value, tuple) else (value,)
+                assert dim in dims and set(values) <= set(coords[dim])
+            if isinstance(c.a, dict):  # two points of the grid
+                for point in (c.a, c.b):
+                    assert all(v in coords[d] for d, v in point.items())
+            elif c.axis is not None:
                 assert c.axis in dims
                 if c.kind == "contrast":
                     assert {c.a, c.b} <= set(coords[c.axis])

@@ -20,7 +20,7 @@ from consolidation.grid import load_studies
 
 pytestmark = pytest.mark.slow
 
-FIGURE_RULES = {"main_effect", "sleep_raster", "weight_change"}
+FIGURE_RULES = {"main_effect", "per_memory", "sleep_raster", "weight_change"}
 
 
 def _open(path: Path) -> xr.Dataset:

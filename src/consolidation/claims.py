@@ -94,6 +94,12 @@ class Claim:
         along = self.axis if self.axis is not None else self.by
         if self.kind == "contrast":
             side = ">" if self.sign > 0 else "<"
+            if isinstance(self.a, Mapping):
+                a, b = (
+                    "(" + ", ".join(f"{k}={format_value(v)}" for k, v in p.items()) + ")"
+                    for p in (self.a, self.b)
+                )
+                return f"{head}: {a} − {b} {side} 0"
             what = f"{along} {format_value(self.a)} − {format_value(self.b)} {side} 0"
         else:
             what = f"{self.expect} with {along}"
@@ -265,7 +271,12 @@ def _parse_claim(
                 + ", ".join(dims)
                 + " (seed is what the statistic runs over)"
             )
-        select[dim] = _coordinate(here, dim, value, coords)
+        if isinstance(value, list):  # a subset, averaged like any dimension not compared
+            if not value:
+                raise ClaimError(f"{here}: an empty list selects nothing")
+            select[dim] = tuple(_coordinate(here, dim, v, coords) for v in value)
+        else:
+            select[dim] = _coordinate(here, dim, value, coords)
 
     compare = item[kind]
     here = f"{where} {_show(kind)}"
@@ -276,8 +287,28 @@ def _parse_claim(
         raise ClaimError(
             f"{here}: unknown key(s) {_show(unknown)}; allowed: {', '.join(COMPARE_KEYS[kind])}"
         )
+    cells = (
+        kind == "contrast"
+        and "axis" not in compare
+        and "by" not in compare
+        and all(isinstance(compare.get(k), Mapping) for k in ("a", "b"))
+    )
+    if cells:  # two points of the grid, each a mapping of dimension -> value
+        return Claim(
+            name=name.strip(),
+            variable=variable,
+            kind=kind,
+            expect=expect,
+            select=select,
+            a=_point(f"{here} 'a'", compare["a"], dims, select, coords),
+            b=_point(f"{here} 'b'", compare["b"], dims, select, coords),
+            reference=reference.strip(),
+        )
     if ("axis" in compare) == ("by" in compare):
-        raise ClaimError(f"{here}: give exactly one of 'axis' (a dimension) or 'by' (a variable)")
+        raise ClaimError(
+            f"{here}: give exactly one of 'axis' (a dimension) or 'by' (a variable), or give "
+            "'a' and 'b' as mappings of dimension -> value (two points of the grid)"
+        )
     if kind == "contrast":
         for key in ("a", "b"):
             if key not in compare or not _scalar(compare[key]):
@@ -340,6 +371,22 @@ def _parse_claim(
     )
 
 
+def _point(
+    where: str, spec: Mapping[str, Any], dims: Sequence[str], select, coords
+) -> dict[str, Any]:
+    """A point of a cell-vs-cell contrast: dimension -> coordinate value, validated."""
+    if not spec:
+        raise ClaimError(f"{where}: name at least one dimension and its value")
+    point = {}
+    for dim, value in spec.items():
+        if dim not in dims:
+            raise ClaimError(f"{where}: no dimension {_show(dim)}; allowed: {', '.join(dims)}")
+        if dim in select:
+            raise ClaimError(f"{where}: {dim} is also fixed in 'select'")
+        point[dim] = _coordinate(f"{where} {_show(dim)}", dim, value, coords)
+    return point
+
+
 def _coordinate(where: str, dim: str, value: Any, coords: Mapping[str, list[Any]]) -> Any:
     """The coordinate value of ``dim`` that ``value`` names (0 and 0.0 are the same value)."""
     values = coords.get(dim, [])
@@ -361,6 +408,8 @@ def _plain(value: Any) -> Any:
 
 
 def _isel(da: xr.DataArray, dim: str, value: Any, where: str) -> xr.DataArray:
+    if isinstance(value, tuple):  # a subset: keep the dimension, averaged later
+        return xr.concat([_isel(da, dim, v, where) for v in value], dim=dim)
     pos = _find(da[dim].values.tolist(), value)
     if pos is None:
         raise ClaimError(
@@ -401,7 +450,15 @@ def _per_seed(ds: xr.Dataset, claim: Claim, where: str) -> tuple[np.ndarray, np.
         da = da.mean([d for d in da.dims if d not in group.dims], skipna=True)
         group, da = xr.broadcast(group, da)
     if claim.kind == "contrast":
-        if claim.axis is not None:
+        if isinstance(claim.a, Mapping):  # two points of the grid
+            points = []
+            for key, point in (("a", claim.a), ("b", claim.b)):
+                sel = da
+                for dim, value in point.items():
+                    sel = _isel(sel, dim, value, f"{where} 'contrast' '{key}' {_show(dim)}")
+                points.append(_seed_mean(sel))
+            high, low = points
+        elif claim.axis is not None:
             high = _seed_mean(_isel(da, claim.axis, claim.a, f"{where} 'contrast' 'a'"))
             low = _seed_mean(_isel(da, claim.axis, claim.b, f"{where} 'contrast' 'b'"))
         else:

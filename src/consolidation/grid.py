@@ -31,7 +31,7 @@ import numpy as np
 
 from consolidation.parameters import SPECS, ParameterError, Parameters, flatten
 
-FIGURE_KINDS = ("main_effect", "sleep_raster", "weight_change")
+FIGURE_KINDS = ("main_effect", "per_memory", "sleep_raster", "weight_change")
 # A study name is a folder under results/: a letter or digit first (never '.', '..' or an option
 # look-alike), no path separators or shell metacharacters, short enough for any file system.
 STUDY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")

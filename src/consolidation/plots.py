@@ -279,8 +279,54 @@ def _condition_labels(ds: xr.Dataset, axes: Sequence[str]) -> dict[tuple[str, ..
     }
 
 
+def per_memory(ds: xr.Dataset, plots: Mapping[str, Any] | None = None) -> plt.Figure:
+    """Recall at the last probe per memory, against what sets the memories apart.
+
+    The x axis is the memory's age in nights (a Ribot gradient) when ages differ, else whether
+    it was cued in sleep (targeted reactivation), else the memory index; one panel per value
+    of the first grid axis, if any. Points: mean with 95% CI over seeds.
+    """
+    set_theme(plots)
+    probe = str(ds["probe"].values[-1])
+    recall = ds["recall"].isel(probe=-1)
+    if "flag" in ds:
+        recall = recall.where(ds["flag"] == 0)
+    by = next(
+        (v for v in ("memory_age", "cued") if v in ds and np.unique(ds[v].values).size > 1),
+        "memory",
+    )
+    axes = [d for d in recall.dims if d not in ("seed", "memory", "hippocampus")]
+    df = recall.to_dataframe(name="recall").reset_index()
+    if by != "memory":
+        df = df.merge(ds[by].to_dataframe().reset_index())
+    labels = {"memory_age": "memory age (nights since encoding)", "cued": "cued in sleep"}
+    col = axes[0] if axes else None
+    grid = sns.catplot(
+        df,
+        x=by,
+        y="recall",
+        hue="hippocampus",
+        col=col,
+        kind="point",
+        palette={k: colours(plots)[k] for k in ("intact", "lesioned")},
+        errorbar=CI,
+        seed=BOOT_SEED,
+        dodge=0.2,
+        capsize=0.1,
+        height=3.2,
+        aspect=1.2,
+    )
+    for ax in grid.axes.flat:
+        ax.axhline(0, color="0.6", lw=0.8, ls=":")
+    grid.set_axis_labels(labels.get(by, "memory"), "recall (Hz)")
+    grid.figure.suptitle(f"{ds.attrs.get('study', '')}: recall at '{probe}' per memory")
+    grid.figure.set_layout_engine("constrained")
+    return grid.figure
+
+
 FIGURES = {
     "main_effect": main_effect,
+    "per_memory": per_memory,
     "sleep_raster": sleep_raster,
     "weight_change": weight_change,
 }

@@ -63,6 +63,7 @@ PACKAGES = (
 )
 FIGURE_TITLES = {
     "main_effect": "Main effect on recall",
+    "per_memory": "Recall per memory",
     "sleep_raster": "An example night",
     "weight_change": "Cortical weights after each phase",
 }

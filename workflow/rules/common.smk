@@ -25,7 +25,7 @@ REPORT_CODE = find_spec("consolidation.report").origin
 CLAIMS_CODE = [find_spec(f"consolidation.{m}").origin for m in ("claims", "stats")]
 CAPTIONS = {
     kind: str(Path(workflow.basedir) / "report" / f"{kind}.rst")
-    for kind in ("main_effect", "sleep_raster", "weight_change")
+    for kind in ("main_effect", "per_memory", "sleep_raster", "weight_change")
 }
 
 

@@ -30,6 +30,35 @@ rule main_effect:
         "../../scripts/figure.py"
 
 
+rule per_memory:
+    input:
+        study="results/{study}/{study}.nc",
+        code=PLOTTING_CODE,
+    output:
+        png=report(
+            "results/{study}/figures/per_memory.png",
+            caption="../report/per_memory.rst",
+            category="{study}",
+            labels={"study": "{study}", "figure": "per memory"},
+        ),
+        svg="results/{study}/figures/per_memory.svg",
+    log:
+        "results/logs/{study}/figures/per_memory.log",
+    benchmark:
+        "results/benchmarks/{study}/figures/per_memory.tsv"
+    localrule: True
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        plots=PLOTS,
+    script:
+        "../../scripts/figure.py"
+
+
 rule sleep_raster:
     input:
         cell=raster_cell,
