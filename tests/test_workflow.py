@@ -134,6 +134,17 @@ def test_default_config_validates_and_plans_every_study(tmp_path):
     assert counts["report"] == 1
 
 
+def test_full_config_merges_over_the_default_and_validates():
+    from snakemake.utils import update_config
+
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    update_config(config, yaml.safe_load((REPO / "config" / "full.yaml").read_text()))
+    studies = load_studies(config)
+    assert set(studies) == set(config["studies"])
+    assert all(len(s.seeds) >= 10 for s in studies.values())
+    assert all(c.overrides["network.scale"] == 1.0 for s in studies.values() for c in s.cells)
+
+
 def test_snakemake_lint_is_clean():
     proc = subprocess.run(
         [sys.executable, "-m", "snakemake", "--lint"], cwd=REPO, capture_output=True, text=True
