@@ -16,7 +16,10 @@ from consolidation.controls import CORTEX, HIPPOCAMPUS
 from consolidation.parameters import Parameters
 
 LIF = """
-dv/dt = (v_rest + I_ctrl - v) / tau_m : volt (unless refractory)
+dv/dt = (v_rest + I_ctrl - a - v) / tau_m : volt (unless refractory)
+da/dt = -a / tau_a : volt            # spike-triggered adaptation (0 in inhibitory cells)
+tau_a : second (shared, constant)    # adaptation decay
+a_jump : volt (shared, constant)     # adaptation per spike
 tau_m : second (shared, constant)   # membrane time constant
 v_rest : volt (shared, constant)    # resting potential
 v_th : volt (shared, constant)      # spike threshold
@@ -27,7 +30,7 @@ w_bg : volt (shared, constant)      # jump per background spike
 
 # The schedule's control signals (see consolidation.controls) are functions of time: the slow
 # oscillation's down states shift cortical cells; a lesion, ripple excitability and ripple
-# disruption shift hippocampal E cells, which also adapt after each spike.
+# disruption shift hippocampal E cells.
 CORTEX_CELLS = (
     LIF
     + """
@@ -38,10 +41,7 @@ I_ctrl = cortex_offset(t) : volt
 HIPPOCAMPUS_E_CELLS = (
     LIF
     + """
-I_ctrl = hippocampus_offset(t) - a : volt
-da/dt = -a / tau_a : volt
-tau_a : second (shared, constant)    # adaptation decay
-a_jump : volt (shared, constant)     # adaptation per spike
+I_ctrl = hippocampus_offset(t) : volt
 """
 )
 
@@ -118,7 +118,7 @@ class Model:
 def population(name: str, n: int, kind: str, params: Parameters, signals) -> b2.NeuronGroup:
     """A LIF population; kind is 'cortex', 'hpc_e' or 'hpc_i'; signals: the control signals."""
     eqs = {"cortex": CORTEX_CELLS, "hpc_e": HIPPOCAMPUS_E_CELLS, "hpc_i": HIPPOCAMPUS_I_CELLS}[kind]
-    reset = "v = v_reset" + ("; a += a_jump" if kind == "hpc_e" else "")
+    reset = "v = v_reset; a += a_jump"
     group = b2.NeuronGroup(
         # Forward Euler: the ripple-locked drive depends on t, which rules out "exact"; with
         # dt <= 0.2 ms against tau >= 10 ms its error is far below the input noise.
@@ -140,9 +140,11 @@ def population(name: str, n: int, kind: str, params: Parameters, signals) -> b2.
     group.w_bg = params.q("cell.bg_weight")
     # Start below threshold, spread so the first milliseconds are not synchronous.
     group.v = "v_reset + rand() * (v_th - v_reset)"
-    if kind == "hpc_e":
-        group.tau_a = params.q("hippocampus.tau_adaptation")
-        group.a_jump = params.q("hippocampus.adaptation")
+    # Excitatory cells adapt: adaptation ends hippocampal attractor bursts (a ripple's length)
+    # and keeps a consolidated cortical assembly from firing on after its cue.
+    area = {"ctx_e": "cortex", "hpc_e": "hippocampus"}.get(name)
+    group.tau_a = params.q(f"{area}.tau_adaptation") if area else 1 * b2.second
+    group.a_jump = params.q(f"{area}.adaptation") if area else 0 * b2.mV
     return group
 
 

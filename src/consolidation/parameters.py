@@ -142,6 +142,11 @@ SPECS: dict[str, Spec] = {
     "cortex.w_ei": _s(1.5, "E->I weight", "mV", **NONNEG),
     "cortex.w_ie": _s(3.0, "I->E weight (a hyperpolarising jump)", "mV", **NONNEG),
     "cortex.w_ii": _s(2.0, "I->I weight (a hyperpolarising jump)", "mV", **NONNEG),
+    # A slow afterhyperpolarisation: small per spike, so a 0.2 s recall is barely touched, but
+    # it builds up over seconds of firing, so a consolidated assembly cannot stay on by itself
+    # and merge with the next one replayed.
+    "cortex.adaptation": _s(0.2, "spike-triggered adaptation jump, E cells", "mV", **NONNEG),
+    "cortex.tau_adaptation": _s(2000.0, "adaptation decay time", "ms", **POSITIVE),
     "cortex.rule": _s("symmetric", "E->E plasticity rule", choices=("symmetric", "bipoo")),
     "cortex.eta": _s(0.003, "E->E learning rate (weight change per unit trace)", "mV", **NONNEG),
     "cortex.c_pre": _s(0.4, "symmetric rule: depression per presynaptic spike", **NONNEG),
