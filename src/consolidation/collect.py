@@ -65,7 +65,8 @@ def read_cell(
     study: Mapping[str, Any],
     simulated_by: str | None = None,
 ) -> xr.Dataset:
-    """Open one cell file and check it belongs where it lies; raise CellFileError if not.
+    """Open one cell file, check it belongs where it lies (else CellFileError), and return its
+    summary (:func:`summarize_cell`) with the cell's attributes.
 
     simulated_by: the study whose identical cell this one reads (cells shared across studies).
     """
@@ -99,7 +100,7 @@ def read_cell(
         raise _fail(
             path, f"has {ds.sizes['memory']} memories, memory.count is {expected['memory.count']}"
         )
-    return ds
+    return summarize_cell(ds).assign_attrs(ds.attrs)
 
 
 def check_shared_parameters(
@@ -144,7 +145,13 @@ def run_flags(ds: xr.Dataset) -> int:
 
 
 def summarize_cell(ds: xr.Dataset) -> xr.Dataset:
-    """The summary variables of one cell (dims within SUMMARY_DIMS) plus SWR and timing counts."""
+    """The summary variables of one cell (dims within SUMMARY_DIMS) plus SWR and timing counts.
+
+    A summary passes through unchanged, so collect can summarise each cell as it reads it and
+    hold only summaries (a cell file is mostly spikes, rates and ripples it does not keep).
+    """
+    if "flag" in ds.data_vars and "swr_count" in ds.data_vars:
+        return ds
     keep = [name for name, var in ds.data_vars.items() if set(var.dims) <= SUMMARY_DIMS]
     out = ds[keep].drop_attrs(deep=False)
     n_swr = ds.sizes.get("swr", 0)
