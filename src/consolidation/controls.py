@@ -61,15 +61,17 @@ class Controls:
     def timed_arrays(self) -> dict[str, b2.TimedArray]:
         """The signals as brian2 TimedArrays, keyed by the names the equations use."""
         dt = self.step * b2.second
-        out = {
-            "acetylcholine": b2.TimedArray(self.acetylcholine, dt=dt),
-            "plasticity": b2.TimedArray(self.plasticity, dt=dt),
-            "cortex_offset": b2.TimedArray(self.cortex_offset * b2.volt, dt=dt),
-            "hippocampus_offset": b2.TimedArray(self.hippocampus_offset * b2.volt, dt=dt),
+        values = {
+            "acetylcholine": self.acetylcholine,
+            "plasticity": self.plasticity,
+            "cortex_offset": self.cortex_offset * b2.volt,
+            "hippocampus_offset": self.hippocampus_offset * b2.volt,
+            **{f"stimulus_{pop}": rates * b2.Hz for pop, rates in self.stimulus.items()},
         }
-        for pop, rates in self.stimulus.items():
-            out[f"stimulus_{pop}"] = b2.TimedArray(rates * b2.Hz, dt=dt)
-        return out
+        # Named, because the generated code carries the names: brian2 would number unnamed
+        # arrays by the objects still alive, so a second cell in one process would generate
+        # (and compile) different code.
+        return {name: b2.TimedArray(v, dt=dt, name=name) for name, v in values.items()}
 
 
 def phase_length(params: Parameters, phase: dict[str, Any]) -> float:
