@@ -35,8 +35,8 @@ def stdp_window(params: Parameters, pathway: str, offsets_ms: np.ndarray) -> np.
     post.t_spike = t_post * b2.second
     # Learning always on, transmission off: the pair's spikes are imposed, not caused.
     signals = {
-        "plasticity": b2.TimedArray(np.ones((1, 2)), dt=1 * b2.second),
-        "acetylcholine": b2.TimedArray([1.0], dt=1 * b2.second),
+        "plasticity": b2.TimedArray(np.ones((1, 2)), dt=1 * b2.second, name="plasticity"),
+        "acetylcholine": b2.TimedArray([1.0], dt=1 * b2.second, name="acetylcholine"),
     }
     syn = plastic_synapses(pre, post, "stdp_probe", signals)
     syn.connect(j="i")
