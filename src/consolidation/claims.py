@@ -294,16 +294,36 @@ def _parse_claim(
         and all(isinstance(compare.get(k), Mapping) for k in ("a", "b"))
     )
     if cells:  # two points of the grid, each a mapping of dimension -> value
-        return Claim(
-            name=name.strip(),
-            variable=variable,
-            kind=kind,
-            expect=expect,
-            select=select,
-            a=_point(f"{here} 'a'", compare["a"], dims, select, coords),
-            b=_point(f"{here} 'b'", compare["b"], dims, select, coords),
-            reference=reference.strip(),
-        )
+        axis = by = None
+        a = _point(f"{here} 'a'", compare["a"], dims, select, coords)
+        b = _point(f"{here} 'b'", compare["b"], dims, select, coords)
+    else:
+        axis, by, a, b = _along(here, kind, compare, variable, variables, dims, select, coords)
+    return Claim(
+        name=name.strip(),
+        variable=variable,
+        kind=kind,
+        expect=expect,
+        select=select,
+        axis=axis,
+        by=by,
+        a=a,
+        b=b,
+        reference=reference.strip(),
+    )
+
+
+def _along(
+    here: str,
+    kind: str,
+    compare: Mapping[str, Any],
+    variable: str,
+    variables: Mapping[str, tuple[str, ...]],
+    dims: Sequence[str],
+    select: Mapping[str, Any],
+    coords: Mapping[str, list[Any]],
+) -> tuple[str | None, str | None, Any, Any]:
+    """(axis, by, a, b) of a claim compared along a dimension or a per-memory variable."""
     if ("axis" in compare) == ("by" in compare):
         raise ClaimError(
             f"{here}: give exactly one of 'axis' (a dimension) or 'by' (a variable), or give "
@@ -357,18 +377,7 @@ def _parse_claim(
             a, b = compare["a"], compare["b"]
             if format_value(a) == format_value(b):
                 raise ClaimError(f"{here} 'b': compares {by}={format_value(a)} with itself")
-    return Claim(
-        name=name.strip(),
-        variable=variable,
-        kind=kind,
-        expect=expect,
-        select=select,
-        axis=axis,
-        by=by,
-        a=_plain(a),
-        b=_plain(b),
-        reference=reference.strip(),
-    )
+    return axis, by, _plain(a), _plain(b)
 
 
 def _point(
