@@ -17,10 +17,8 @@ SNAKEFILE = REPO / "workflow" / "Snakefile"
 TINY = REPO / "tests" / "config" / "tiny.yaml"
 
 
-def run_snakemake(
-    workdir: Path, *args: str, configfile: Path | None = None, check: bool = True
-) -> subprocess.CompletedProcess:
-    """Run snakemake on the repository's workflow with results under ``workdir``."""
+def snakemake_command(workdir: Path, *args: str, configfile: Path | None = None) -> list[str]:
+    """The command line of snakemake on the repository's workflow with results under workdir."""
     cmd = [
         sys.executable,
         "-m",
@@ -33,6 +31,14 @@ def run_snakemake(
     ]
     if configfile is not None:
         cmd += ["--configfile", str(configfile)]
+    return [*cmd, *args]
+
+
+def run_snakemake(
+    workdir: Path, *args: str, configfile: Path | None = None, check: bool = True
+) -> subprocess.CompletedProcess:
+    """Run snakemake on the repository's workflow with results under ``workdir``."""
+    cmd = snakemake_command(workdir, configfile=configfile)
     proc = subprocess.run([*cmd, *args], capture_output=True, text=True, cwd=workdir)
     if check and proc.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 import xarray as xr
 import yaml
-from conftest import REPO, SNAKEFILE, job_counts, run_snakemake
+from conftest import REPO, job_counts, run_snakemake, snakemake_command
 
 from consolidation.collect import (
     CellFileError,
@@ -61,20 +61,9 @@ LOGS = {v: f"results/logs/{STUDY}/simulate/sleep.disruption~{v}/seed~0.log" for 
 
 
 def _command(workdir: Path, *args: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "snakemake",
-        "--snakefile",
-        str(SNAKEFILE),
-        "--directory",
-        str(workdir),
-        "--configfile",
-        str(workdir / "config.yaml"),
-        "--replace-workflow-config",
-        "--nocolor",
-        *args,
-    ]
+    return snakemake_command(
+        workdir, "--replace-workflow-config", *args, configfile=workdir / "config.yaml"
+    )
 
 
 def _start(workdir: Path, cores: int = 1) -> subprocess.Popen:
