@@ -108,7 +108,6 @@ class Model:
 
     net: b2.Network
     groups: dict[str, b2.NeuronGroup]
-    sources: dict[str, b2.NeuronGroup]
     plastic: dict[str, b2.Synapses]
     memories: Memories
     spikes: dict[str, b2.SpikeMonitor]
@@ -330,15 +329,12 @@ def build_network(params: Parameters, memories: Memories, signals) -> Model:
         ]  # fmt: skip
 
     inputs = [background(g, params) for g in groups.values()]
-    sources = {}
     for name in ("ctx_e", "hpc_e"):
-        source, syn = stimulus(groups[name], params, signals[f"stimulus_{name}"])
-        sources[name] = source
-        inputs += [source, syn]
+        inputs += stimulus(groups[name], params, signals[f"stimulus_{name}"])
 
     spikes = {g: b2.SpikeMonitor(groups[g], name=f"{g}_spikes") for g in ("ctx_e", "hpc_e")}
     rates = {g: b2.PopulationRateMonitor(groups[g], name=f"{g}_rate") for g in groups}
     net = b2.Network(
         *groups.values(), *plastic.values(), *static, *inputs, *spikes.values(), *rates.values()
     )
-    return Model(net, groups, sources, plastic, memories, spikes, rates)
+    return Model(net, groups, plastic, memories, spikes, rates)

@@ -10,12 +10,13 @@ import numpy as np
 import xarray as xr
 
 from consolidation import measure, provenance
-from consolidation.controls import Record, plan_schedule
-from consolidation.network import Model, build_network, draw_memories
+from consolidation.controls import HIPPOCAMPUS, Record, plan_schedule
+from consolidation.network import PATHWAYS, Model, build_network, draw_memories
 from consolidation.parameters import Parameters
 from consolidation.schedule import expand, memory_ages
 
-HPC_PATHWAYS = ("hpc_ee", "hpc_ctx", "ctx_hpc")
+# What fades at a day boundary: the pathways that learn with the hippocampus.
+HPC_PATHWAYS = tuple(k for k, path in PATHWAYS.items() if path.channel == HIPPOCAMPUS)
 
 
 def configure_brian(params: Parameters) -> None:
