@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -173,6 +174,8 @@ ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
+JobCompType=jobcomp/filetxt
+JobCompLoc={log / "jobcomp.txt"}
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core_Memory
 SchedulerType=sched/backfill
@@ -239,6 +242,16 @@ PartitionName={self.partition} Nodes={self.host} Default=YES MaxTime=INFINITE St
         raise RuntimeError(
             f"timed out after {self.startup_timeout} s waiting for {what}:\n" + self.logs()
         )
+
+    def finished_jobs(self) -> list[dict[str, str]]:
+        """One record per ended job (JobId, JobState, StartTime, EndTime, ProcCnt, ...).
+
+        From the job-completion log, which slurmctld writes for every job however it was
+        started; its own log reports only the main scheduler's starts, not the backfill's.
+        """
+        path = self.dir / "log" / "jobcomp.txt"
+        text = path.read_text() if path.exists() else ""
+        return [dict(re.findall(r"(\w+)=(\S*)", line)) for line in text.splitlines() if line]
 
     def logs(self, tail: int = 30) -> str:
         """The last lines of every daemon log, for failure messages."""
