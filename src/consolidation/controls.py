@@ -88,6 +88,15 @@ def phase_length(params: Parameters, phase: dict[str, Any]) -> float:
     return 0.0  # day: an instant
 
 
+ACH_LEVEL = {
+    "encode": "neuromod.ach_wake",
+    "wake": "neuromod.ach_wake",
+    "day": "neuromod.ach_wake",
+    "sleep": "neuromod.ach_sleep",
+    "test": "neuromod.ach_test",
+}
+
+
 class Planner:
     """Writes each phase's events into the signal arrays, in order, on the control grid."""
 
@@ -123,8 +132,7 @@ class Planner:
         for phase in phases:
             start = self.k
             length = self.steps(phase_length(self.p, phase))
-            ach = self.p["neuromod.ach_sleep" if phase["phase"] == "sleep" else "neuromod.ach_wake"]
-            self.c.acetylcholine[start : start + length] = ach
+            self.c.acetylcholine[start : start + length] = self.p[ACH_LEVEL[phase["phase"]]]
             getattr(self, phase["phase"])(phase)
             self.k = start + length
             self.c.record.phases.append(

@@ -189,10 +189,9 @@ SPECS: dict[str, Spec] = {
         0.5, "Bi & Poo rule: depression amplitude relative to potentiation", **NONNEG
     ),
     # --- neuromodulation ---
-    "neuromod.ach_wake": _s(
-        1.0, "acetylcholine level in wake (encoding, wake rest, test)", **FRACTION
-    ),
+    "neuromod.ach_wake": _s(1.0, "acetylcholine level in wake (encoding, wake rest)", **FRACTION),
     "neuromod.ach_sleep": _s(0.0, "acetylcholine level in NREM sleep", **FRACTION),
+    "neuromod.ach_test": _s(1.0, "acetylcholine level during recall tests", **FRACTION),
     "neuromod.ach_recurrent": _s(
         0.3, "fraction of cortical E->E transmission that full ACh suppresses", **FRACTION
     ),
