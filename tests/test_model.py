@@ -91,12 +91,6 @@ def test_high_acetylcholine_in_sleep_blocks_consolidation(runs):
     assert low > 0, f"low - high ACh lesioned recall {diff} Hz: 95% CI [{low:.2f}, {high:.2f}]"
 
 
-@pytest.mark.xfail(
-    reason="measured: seeds 1-3 replay all five memories in a 15 s night; seed 4 never seeds "
-    "memory 2 (seeds are drawn at random: 7/3/0/4/4), and in seed 0 memory 3 wins both of its "
-    "ripples but never with a clear majority of the ripple's spikes; open in issue 2",
-    strict=False,
-)
 def test_every_memory_is_replayed_during_the_night(nights):
     """Each memory is the winning index of at least one ripple in every default-length night."""
     for s in SEEDS:

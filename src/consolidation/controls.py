@@ -117,6 +117,7 @@ class Planner:
         self.rate = params["encoding.inputs"] * params["encoding.rate"]
         self.k = 0  # current grid index
         self.encoded: list[int] = []  # memories stored so far, in order of first encoding
+        self.cycle: list[int] = []  # memories still to seed a ripple in this cycle
 
     def steps(self, seconds: float) -> int:
         return round(seconds / self.step)
@@ -162,6 +163,7 @@ class Planner:
     def sleep(self, phase: dict[str, Any]) -> None:
         p, c = self.p, self.c
         start = self.k
+        self.cycle = []  # each night cycles over the memories stored by then
         down_depth = p["sleep.down_depth"] / 1e3
         c.cortex_offset[self.span(start, phase["duration"])] = -down_depth
         for up_start, up_end, onsets in plan_night(p, phase["duration"], self.rng):
@@ -197,7 +199,10 @@ class Planner:
         """The cells that start a ripple: part of one stored memory's index, or random cells.
 
         Only memories encoded before this night can be replayed; a cued memory is one whose
-        cue is played during sleep, so it biases the choice only once it is stored.
+        cue is played during sleep, so it biases the choice only once it is stored. In the
+        default ``cycle`` order each stored memory seeds one ripple, in a shuffled order, before
+        any seeds a second (a just-replayed assembly is refractory); ``independent`` draws
+        every seed afresh, so a short night can leave a memory unseeded.
         """
         p, mem, rng = self.p, self.mem, self.rng
         n_hpc = mem.indices.shape[1]
@@ -206,7 +211,12 @@ class Planner:
         if cued and rng.random() < p["sleep.cue_bias"]:
             memory = int(rng.choice(cued))
         elif p["sleep.swr_seed_source"] == "memory" and self.encoded:
-            memory = int(rng.choice(self.encoded))
+            if p["sleep.swr_seed_order"] == "independent":
+                memory = int(rng.choice(self.encoded))
+            else:
+                if not self.cycle:
+                    self.cycle = list(rng.permutation(self.encoded))
+                memory = int(self.cycle.pop())
         else:
             memory = -1
         pool = np.flatnonzero(mem.indices[memory]) if memory >= 0 else np.arange(n_hpc)

@@ -242,6 +242,12 @@ SPECS: dict[str, Spec] = {
         "where the seed cells come from: one random memory's index, or any hippocampal E cells",
         choices=("memory", "random"),
     ),
+    "sleep.swr_seed_order": _s(
+        "cycle",
+        "which memory seeds each SWR: shuffled cycles over the stored memories (each once per "
+        "cycle), or independent uniform draws",
+        choices=("cycle", "independent"),
+    ),
     "sleep.swr_seed_rate": _s(
         600.0, "rate of the seed kick (each spike jumps by encoding.weight)", "Hz", **NONNEG
     ),
