@@ -464,10 +464,10 @@ def test_a_bad_claim_stops_the_workflow_before_any_job(tiny_config, write_config
 def test_every_default_study_has_a_claim_whose_coordinates_exist():
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
     studies = load_studies(config)  # validates every claim against grid and schedule
-    variables = study_variables()
     for study in studies.values():
         assert study.claims, f"study {study.name} declares no claim"
-        labels = coordinate_labels([c.overrides for c in study.cells])
+        variables = study_variables(study.kind)
+        labels = coordinate_labels([c.overrides for c in study.cells], study.kind)
         coords = {**study.axes, **labels}
         for c in study.claims:
             assert c.variable in variables
@@ -482,5 +482,7 @@ def test_every_default_study_has_a_claim_whose_coordinates_exist():
                 assert c.axis in dims
                 if c.kind == "contrast":
                     assert {c.a, c.b} <= set(coords[c.axis])
+            elif c.kind in ("level", "match"):  # the variable itself, against a number
+                assert (c.than if c.kind == "level" else c.value) is not None
             else:
                 assert "memory" in variables[c.by]
