@@ -27,7 +27,7 @@ run: venv
 
 # Redraw every figure and the report from the stored datasets (no simulation re-runs).
 figures: venv
-	$(BIN)/snakemake --cores $(CORES) figures report --forcerun main_effect per_memory sleep_raster weight_change
+	$(BIN)/snakemake --cores $(CORES) figures report --forcerun main_effect per_memory sleep_raster weight_change stdp_window
 
 # Re-run N random cells of a results folder and compare them bit for bit with the stored ones.
 N ?= 3

@@ -1,4 +1,6 @@
-"""Snakemake entry point of rule simulate: one grid cell and seed -> one netCDF file.
+"""Snakemake entry point of rules simulate and simulate_window: one grid cell and seed -> one
+netCDF file (the network through its schedule; or, for simulate_window, the STDP window of one
+synapse, consolidation.stdp).
 
 The job's ``mem_mb`` and ``runtime`` resources are enforced here, also when it runs locally: a
 watchdog stops the simulation when its resident memory passes ``mem_mb``, a timer when it runs
@@ -16,6 +18,7 @@ import time
 
 from consolidation.io import write_netcdf
 from consolidation.simulate import simulate
+from consolidation.stdp import simulate_window
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -103,7 +106,8 @@ def main(smk) -> None:
         fired: list[str] = []
         try:
             with limits(mem_mb, runtime, what) as fired:
-                ds = simulate(dict(smk.params.overrides), int(smk.wildcards.seed))
+                run = simulate_window if smk.rule == "simulate_window" else simulate
+                ds = run(dict(smk.params.overrides), int(smk.wildcards.seed))
                 ds.attrs.update({"study": smk.wildcards.study, "cell": smk.wildcards.cell})
                 write_netcdf(ds, smk.output[0])
         except Exception:
@@ -113,7 +117,7 @@ def main(smk) -> None:
             print(fired[0], file=sys.__stderr__, flush=True)
             sys.exit(1)
         print(f"wall time {ds.attrs['wall_time_s']:.1f} s")
-        if int(ds["runaway"]) or int(ds.get("non_finite", 0)):
+        if int(ds.get("runaway", 0)) or int(ds.get("non_finite", 0)):
             print("flagged: runaway activity or NaN/infinite state (see the dataset's flags)")
 
 

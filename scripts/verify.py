@@ -147,13 +147,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     from consolidation.simulate import simulate
+    from consolidation.stdp import KIND, simulate_window
 
     failures = 0
     for path in chosen:
         try:
             stored = read_netcdf(path)
             overrides = overrides_from(stored.attrs)
-            fresh = simulate(overrides, int(stored.attrs["seed"]))
+            run = simulate_window if stored.attrs.get("study_kind") == KIND else simulate
+            fresh = run(overrides, int(stored.attrs["seed"]))
             fresh.attrs.update({k: stored.attrs[k] for k in ("study", "cell") if k in stored.attrs})
             with tempfile.TemporaryDirectory() as tmp:  # compare after the same netCDF round trip
                 write_netcdf(fresh, Path(tmp) / "fresh.nc")

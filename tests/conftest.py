@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -80,11 +81,13 @@ def write_config(tmp_path: Path) -> Callable[[dict], Path]:
 @pytest.fixture(scope="session")
 def finished(tmp_path_factory):
     """The tiny workflow run to completion once per test session, in a temporary directory:
-    (workdir, config, seconds). Shared by the end-to-end and the browser tests."""
+    (workdir, config, seconds). Shared by the end-to-end and the browser tests. Cores: 2, or
+    CONSOLIDATION_TEST_CORES (e.g. 1 on a machine shared with other simulations)."""
     workdir = tmp_path_factory.mktemp("workflow")
     config = yaml.safe_load(TINY.read_text())
     configfile = workdir / "tiny.yaml"
     configfile.write_text(yaml.safe_dump(config, sort_keys=False))
     start = time.perf_counter()
-    run_snakemake(workdir, "--cores", "2", configfile=configfile)
+    cores = os.environ.get("CONSOLIDATION_TEST_CORES", "2")
+    run_snakemake(workdir, "--cores", cores, configfile=configfile)
     return workdir, config, time.perf_counter() - start

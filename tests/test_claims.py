@@ -233,6 +233,80 @@ def test_spearman_handles_ties_and_constant_input():
 # --- seeds, flags, reproducibility -------------------------------------------------------
 
 
+# --- levels and matches (the STDP-window study's claims) ------------------------------------
+
+
+def window_dataset(dw: np.ndarray, tau: np.ndarray) -> xr.Dataset:
+    """Shaped like an STDP-window study dataset: dw (rule, seed, offset), tau_plus (rule, seed)."""
+    return xr.Dataset(
+        {
+            "dw": (("cortex.rule", "seed", "offset"), dw, {"units": "1"}),
+            "tau_plus": (("cortex.rule", "seed"), tau, {"units": "ms"}),
+        },
+        coords={
+            "cortex.rule": ["bipoo", "symmetric"],
+            "seed": np.arange(N_SEEDS),
+            "offset": [-10.0, 10.0],
+        },
+        attrs={"study": "synthetic window"},
+    )
+
+
+@pytest.mark.parametrize("sign", list(EXPECTED))
+def test_level_of_a_variable_against_a_number(sign):
+    """dw at +10 ms = sign * 0.5 (+ wobble) for the Bi & Poo rule; the other entries hold a big
+    opposite value, so a claim that did not select them would get the sign wrong."""
+    dw = np.full((2, N_SEEDS, 2), -50.0 * (sign or 1))
+    dw[0, :, 1] = sign * 0.5 + WOBBLE[:, 0] / 10
+    ds = window_dataset(dw, np.zeros((2, N_SEEDS)))
+    c = Claim(
+        name="pre before post potentiates",
+        variable="dw",
+        kind="level",
+        expect="greater",
+        select={"cortex.rule": "bipoo", "offset": 10.0},
+        than=0.0,
+    )
+    r = evaluate(ds, c)
+    assert r["effect"] == pytest.approx(sign * 0.5)
+    assert r["verdict"] == EXPECTED[sign]
+    assert r["statistic"] == "mean minus 0 (1)"
+    assert c.describe() == "dw (cortex.rule=bipoo, offset=10): > 0"
+    assert evaluate(ds, Claim(**{**c.to_dict(), "than": sign * 0.5 + 1}))["verdict"] == (
+        "contradicted"
+    )
+
+
+@pytest.mark.parametrize(
+    ("tau", "expected"),
+    [(16.8, "reproduced"), (33.7, "contradicted"), (19.9, "inconclusive")],
+)
+def test_match_to_a_published_value_within_a_tolerance(tau, expected):
+    """A fitted tau+ of 16.8 ms is within 16.8 ± 20%, 33.7 ms (a swapped window) wholly
+    outside; 19.9 ms with a wobble of ±2 ms straddles the upper end (20.16 ms)."""
+    taus = np.full((2, N_SEEDS), 100.0)
+    taus[0] = tau + (WOBBLE[:, 0] if expected == "inconclusive" else WOBBLE[:, 0] / 10)
+    ds = window_dataset(np.zeros((2, N_SEEDS, 2)), taus)
+    c = Claim(
+        name="tau+",
+        variable="tau_plus",
+        kind="match",
+        expect="within",
+        select={"cortex.rule": "bipoo"},
+        value=16.8,
+        tolerance=0.2,
+    )
+    r = evaluate(ds, c)
+    assert r["verdict"] == expected
+    assert r["interval"] == pytest.approx([13.44, 20.16])
+    assert r["effect"] == pytest.approx(tau)
+    assert "published 16.8 ms, accepted 13.44-20.16" in format_effect(r)
+    assert "than" not in c.to_dict() and c.to_dict()["tolerance"] == 0.2
+    assert "value" not in claim(kind="trend", axis="a", expect="increasing").to_dict()
+    few = evaluate(ds.isel(seed=slice(0, MIN_SEEDS - 1)), c)
+    assert few["verdict"] == "inconclusive"
+
+
 def test_results_are_reproducible_and_too_few_seeds_give_no_verdict():
     recall = np.zeros((2, N_SEEDS, N_MEMORIES))
     recall[0] = 5 + WOBBLE / 4
@@ -390,10 +464,10 @@ def test_a_bad_claim_stops_the_workflow_before_any_job(tiny_config, write_config
 def test_every_default_study_has_a_claim_whose_coordinates_exist():
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
     studies = load_studies(config)  # validates every claim against grid and schedule
-    variables = study_variables()
     for study in studies.values():
         assert study.claims, f"study {study.name} declares no claim"
-        labels = coordinate_labels([c.overrides for c in study.cells])
+        variables = study_variables(study.kind)
+        labels = coordinate_labels([c.overrides for c in study.cells], study.kind)
         coords = {**study.axes, **labels}
         for c in study.claims:
             assert c.variable in variables
@@ -408,5 +482,7 @@ def test_every_default_study_has_a_claim_whose_coordinates_exist():
                 assert c.axis in dims
                 if c.kind == "contrast":
                     assert {c.a, c.b} <= set(coords[c.axis])
+            elif c.kind in ("level", "match"):  # the variable itself, against a number
+                assert (c.than if c.kind == "level" else c.value) is not None
             else:
                 assert "memory" in variables[c.by]

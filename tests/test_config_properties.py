@@ -129,7 +129,7 @@ def test_bad_parameter_values_are_rejected_naming_the_parameter(case):
 
 LEVELS = {
     (): {"fixed", "only", "studies", "plots", "resources"},
-    ("studies", STUDY): {"description", "fixed", "grid", "seeds", "figures"},
+    ("studies", STUDY): {"description", "kind", "fixed", "grid", "seeds", "figures"},
     ("plots",): {"dpi", "context", "style", "palette", "font_scale"},
     ("resources",): {"simulate"},
     ("resources", "simulate"): {"mem_mb", "runtime"},

@@ -33,7 +33,7 @@ def test_cell_path_depends_only_on_its_own_values_in_sorted_order():
 
 def test_grid_expands_to_the_cartesian_product_with_validated_values(tiny_config):
     studies = load_studies(tiny_config)
-    assert list(studies) == ["sleep_vs_wake", "disruption_ach"]
+    assert list(studies) == ["sleep_vs_wake", "disruption_ach", "stdp_window"]
     study = studies["disruption_ach"]
     assert len(study.cells) == 4 and study.seeds == [7]
     cell = study.cell("neuromod.ach_sleep~1/sleep.disruption~0")
@@ -129,7 +129,9 @@ def test_default_config_validates_and_plans_every_study(tmp_path):
     proc = run_snakemake(tmp_path, "-n", configfile=REPO / "config" / "config.yaml")
     counts = job_counts(proc.stdout)
     distinct = {f for s in studies.values() for f in s.cell_files()}
-    assert counts["simulate"] == len(distinct)
+    windows = {f for s in studies.values() if s.kind == "stdp_window" for f in s.cell_files()}
+    assert windows and counts["simulate_window"] == len(windows)
+    assert counts["simulate"] == len(distinct - windows)
     assert counts["collect"] == len(studies)
     assert counts["report"] == 1
 

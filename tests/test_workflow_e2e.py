@@ -8,6 +8,7 @@ to the config schedules against that finished run.
 from __future__ import annotations
 
 import copy
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -20,7 +21,7 @@ from consolidation.grid import load_studies
 
 pytestmark = pytest.mark.slow
 
-FIGURE_RULES = {"main_effect", "per_memory", "sleep_raster", "weight_change"}
+FIGURE_RULES = {"main_effect", "per_memory", "sleep_raster", "weight_change", "stdp_window"}
 
 
 def _open(path: Path) -> xr.Dataset:
@@ -42,13 +43,21 @@ def test_every_cell_dataset_explains_itself(finished):
     for study in studies.values():
         for path in study.cell_files(str(workdir / "results")):
             ds = _open(Path(path))
-            assert {"probe", "memory", "hippocampus", "phase"} <= set(ds.dims)
+            if study.kind == "stdp_window":
+                assert set(ds.dims) == {"offset"} and ds.attrs["study_kind"] == study.kind
+            else:
+                assert {"probe", "memory", "hippocampus", "phase"} <= set(ds.dims)
             assert ds.attrs["seed"] == int(path.rsplit("~", 1)[1].removesuffix(".nc"))
             assert ds.attrs["study"] == study.name
             assert "code_revision" in ds.attrs and "wall_time_s" in ds.attrs
             for key, value in study.cells[0].overrides.items():
-                if key not in study.axes:
-                    assert ds.attrs[f"param.{key}"] == pytest.approx(value)
+                if key in study.axes:
+                    continue
+                recorded = ds.attrs[f"param.{key}"]
+                if isinstance(value, list):  # lists are recorded as JSON text
+                    assert json.loads(recorded) == value
+                else:
+                    assert recorded == pytest.approx(value)
             _explains_itself(ds)
 
 
@@ -57,14 +66,18 @@ def test_every_study_dataset_has_grid_axes_seed_memory_and_hippocampus(finished)
     for study in load_studies(config).values():
         ds = _open(workdir / "results" / study.name / f"{study.name}.nc")
         dims = [*study.axes, "seed"]
-        assert list(ds["recall"].dims) == [*dims, "probe", "memory", "hippocampus"]
         for axis, values in study.axes.items():
             assert list(ds[axis].values) == values
             assert ds[axis].attrs["units"]
         assert list(ds["seed"].values) == study.seeds
-        assert list(ds["hippocampus"].values) == ["intact", "lesioned"]
-        assert ds.sizes["memory"] == config["fixed"]["memory.count"]
-        assert ds["recall"].notnull().all()
+        if study.kind == "stdp_window":  # the window along offset instead of recall
+            assert list(ds["dw"].dims) == [*dims, "offset"]
+            assert ds["dw"].notnull().all()
+        else:
+            assert list(ds["recall"].dims) == [*dims, "probe", "memory", "hippocampus"]
+            assert list(ds["hippocampus"].values) == ["intact", "lesioned"]
+            assert ds.sizes["memory"] == config["fixed"]["memory.count"]
+            assert ds["recall"].notnull().all()
         assert ds.attrs["study"] == study.name
         assert ds.attrs["cell_count"] == len(study.cells) * len(study.seeds)
         assert ds.attrs["param.network.scale"] == 0.2
@@ -92,8 +105,11 @@ def test_report_has_a_section_per_study_with_its_figures_embedded(finished):
     for section, study in zip(sections, studies.values(), strict=True):
         assert section.count('src="data:image/png;base64,') == len(study.figures)
         assert study.description[:30] in section
-        assert "recall, lesioned (Hz)" in section
-    assert 'cells simulated</td><td class="num">8<' in html
+        numbers = "τ+ fitted (ms)" if study.kind == "stdp_window" else "recall, lesioned (Hz)"
+        assert numbers in section
+    cells = sum(len(s.cells) * len(s.seeds) for s in studies.values())
+    assert cells == 8 + 3  # the network studies' and the STDP window's
+    assert f'cells simulated</td><td class="num">{cells}<' in html
     assert "per-cell runtime, mean (s)" in html
     assert "brian2" in html and "2.11.0" in html
     assert not re.search(r'src="(?!data:)', html)  # nothing loaded from outside the page

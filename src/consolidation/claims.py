@@ -8,21 +8,28 @@ expected direction:
   along a dimension (``axis``: a grid axis such as ``schedule.offline``, or ``probe``, ...) or
   between two groups of memories given by a per-memory variable (``by``, e.g. ``cued``);
 - a **trend** is the Spearman rank correlation of the variable with a numeric dimension
-  (``axis``, e.g. ``sleep.swr_rate``) or with a per-memory variable (``by``, e.g. ``memory_age``).
+  (``axis``, e.g. ``sleep.swr_rate``) or with a per-memory variable (``by``, e.g. ``memory_age``);
+- a **level** is the variable itself against a number (``than``), e.g. the weight change of
+  pre-before-post pairs against 0;
+- a **match** is the variable against a published value within a relative ``tolerance``, e.g. the
+  fitted decay of an STDP window against Bi & Poo's 16.8 ms within 20%.
 
 Every dimension a claim neither selects nor compares along is averaged within each seed first
 (for ``by`` claims: every dimension the per-memory variable lacks; its own grid cells and
 memories are the points of the comparison). The effect is the mean over seeds with a percentile
 bootstrap 95% CI resampling seeds (fixed RNG seed, so the same data give the same numbers). The
-verdict is computed, never written: the CI excludes 0 on the expected side -> ``reproduced``, on
-the other side -> ``contradicted``, otherwise (or with fewer than ``MIN_SEEDS`` seeds)
-``inconclusive``.
+verdict is computed, never written: the CI excludes 0 (a level: ``than``) on the expected side ->
+``reproduced``, on the other side -> ``contradicted``, otherwise (or with fewer than ``MIN_SEEDS``
+seeds) ``inconclusive``. A match is ``reproduced`` when the CI lies inside the published value's
+tolerance interval, ``contradicted`` when it lies wholly outside it, else ``inconclusive``.
 
 Claims are validated with the config (:func:`parse_claims`, called by
 :func:`consolidation.grid.expand_study`), before any job runs: the variable must be one that
 study datasets hold (read from :func:`consolidation.measure.to_dataset`'s source, so a new
 per-memory variable there is usable at once), and every axis and coordinate value must exist in
-the study (grid axes from its grid; probe labels from its schedule's test labels; ...).
+the study (grid axes from its grid; probe labels from its schedule's test labels; ...). A study of
+kind ``stdp_window`` has the variables of :data:`consolidation.stdp.VARIABLES` and the offsets of
+its cells' ``stdp.offsets`` instead.
 """
 
 from __future__ import annotations
@@ -44,9 +51,21 @@ from consolidation.grid import ConfigError, _show, format_value
 from consolidation.stats import bootstrap_ci, spearman
 
 # expected direction -> sign of the effect that reproduces the claim
-EXPECT = {"contrast": {"greater": 1, "less": -1}, "trend": {"increasing": 1, "decreasing": -1}}
-CLAIM_KEYS = ("name", "variable", "select", "contrast", "trend", "expect", "reference")
-COMPARE_KEYS = {"contrast": ("axis", "by", "a", "b"), "trend": ("axis", "by")}
+# (a match has no sign: its verdict asks whether the CI lies within the published interval)
+EXPECT = {
+    "contrast": {"greater": 1, "less": -1},
+    "trend": {"increasing": 1, "decreasing": -1},
+    "level": {"greater": 1, "less": -1},
+    "match": {"within": 0},
+}
+CLAIM_KINDS = tuple(EXPECT)
+CLAIM_KEYS = ("name", "variable", "select", *CLAIM_KINDS, "expect", "reference")
+COMPARE_KEYS = {
+    "contrast": ("axis", "by", "a", "b"),
+    "trend": ("axis", "by"),
+    "level": ("than",),
+    "match": ("value", "tolerance"),
+}
 VERDICTS = ("reproduced", "contradicted", "inconclusive")
 # Fewer seeds than this give no verdict: a percentile bootstrap over one or two values has no
 # spread worth the name (one seed gives a zero-width CI).
@@ -63,11 +82,12 @@ class ClaimError(ConfigError):
 
 @dataclass(frozen=True)
 class Claim:
-    """One validated claim. ``axis`` or ``by`` says along what; ``a``/``b`` only for contrasts."""
+    """One validated claim. ``axis`` or ``by`` says along what; ``a``/``b`` only for contrasts;
+    ``than`` only for a level; ``value`` and ``tolerance`` (relative) only for a match."""
 
     name: str
     variable: str
-    kind: str  # "contrast" or "trend"
+    kind: str  # one of CLAIM_KINDS
     expect: str
     select: dict[str, Any] = field(default_factory=dict)
     axis: str | None = None
@@ -75,13 +95,28 @@ class Claim:
     a: Any = None
     b: Any = None
     reference: str = ""
+    than: float | None = None
+    value: float | None = None
+    tolerance: float | None = None
 
     @property
     def sign(self) -> int:
         return EXPECT[self.kind][self.expect]
 
+    @property
+    def interval(self) -> tuple[float, float]:
+        """A match's accepted range: the published value ± the relative tolerance."""
+        ends = (self.value * (1 - self.tolerance), self.value * (1 + self.tolerance))
+        return min(ends), max(ends)
+
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # the fields of levels and matches only where they are used (other claims' params and
+        # claims.json stay as they were)
+        return {
+            k: v
+            for k, v in asdict(self).items()
+            if v is not None or k not in ("than", "value", "tolerance")
+        }
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Claim:
@@ -101,6 +136,10 @@ class Claim:
                 )
                 return f"{head}: {a} − {b} {side} 0"
             what = f"{along} {format_value(self.a)} − {format_value(self.b)} {side} 0"
+        elif self.kind == "level":
+            what = f"{'>' if self.sign > 0 else '<'} {format_value(self.than)}"
+        elif self.kind == "match":
+            what = f"within {format_value(self.value)} ± {self.tolerance:.0%}"
         else:
             what = f"{self.expect} with {along}"
         return f"{head}: {what}"
@@ -110,14 +149,20 @@ class Claim:
 
 
 @functools.cache
-def study_variables() -> dict[str, tuple[str, ...]]:
+def study_variables(study_kind: str = "network") -> dict[str, tuple[str, ...]]:
     """Data variable -> its dimensions besides the grid axes and ``seed``, in a study dataset.
 
     Read from the source of :func:`consolidation.measure.to_dataset` (its ``"name": _var((dims),
     ...)`` entries; importing the model is not needed), keeping what collect keeps: variables
-    whose dimensions are all summary dimensions. Plus the counts collect adds.
+    whose dimensions are all summary dimensions. Plus the counts collect adds. For a study of
+    kind ``stdp_window``: the window's variables (:data:`consolidation.stdp.VARIABLES`).
     """
     from consolidation.collect import SUMMARY_DIMS
+
+    if study_kind == "stdp_window":
+        from consolidation.stdp import VARIABLES
+
+        return dict(VARIABLES)
 
     tree = ast.parse(Path(find_spec("consolidation.measure").origin).read_text())
     found: dict[str, tuple[str, ...]] = {}
@@ -145,16 +190,23 @@ def study_variables() -> dict[str, tuple[str, ...]]:
     return {**found, **COLLECTED}
 
 
-def coordinate_labels(cells: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:
+def coordinate_labels(
+    cells: Sequence[Mapping[str, Any]], study_kind: str = "network"
+) -> dict[str, list[Any]]:
     """Labels of the model's own dimensions over a study's cells (each a dict of overrides).
 
     ``probe``: the schedule's test labels; ``memory``: 0..memory.count-1; ``phase``: one label
     per schedule position as collect writes it (``'2:sleep'``, or ``'2:sleep|wake'`` where the
-    cells differ); ``hippocampus`` and ``population`` as measure writes them.
+    cells differ); ``hippocampus`` and ``population`` as measure writes them. For a study of
+    kind ``stdp_window``: ``offset``, every cell's ``stdp.offsets`` in ascending order.
     """
     from consolidation.measure import HIPPOCAMPUS, POPULATIONS
     from consolidation.parameters import Parameters
     from consolidation.schedule import expand
+
+    if study_kind == "stdp_window":
+        offsets = {float(o) for c in cells for o in Parameters.from_overrides(c)["stdp.offsets"]}
+        return {"offset": sorted(offsets)}
 
     probes: dict[str, None] = {}
     kinds: list[dict[str, None]] = []
@@ -197,7 +249,11 @@ def _numeric(values: Sequence[Any]) -> bool:
 
 
 def parse_claims(
-    study: str, spec: Any, axes: Mapping[str, Sequence[Any]], cells: Sequence[Mapping[str, Any]]
+    study: str,
+    spec: Any,
+    axes: Mapping[str, Sequence[Any]],
+    cells: Sequence[Mapping[str, Any]],
+    study_kind: str = "network",
 ) -> list[Claim]:
     """Validate a study's ``claims`` list against its grid ``axes`` and cells' overrides."""
     if spec is None:
@@ -205,10 +261,11 @@ def parse_claims(
     where = f"study {_show(study)} 'claims'"
     if not isinstance(spec, list):
         raise ClaimError(f"{where}: expected a list of claims, got {_show(spec)}")
-    coords = {**{a: list(v) for a, v in axes.items()}, **coordinate_labels(cells)}
+    coords = {**{a: list(v) for a, v in axes.items()}, **coordinate_labels(cells, study_kind)}
+    variables = study_variables(study_kind)
     out: list[Claim] = []
     for i, item in enumerate(spec):
-        claim = _parse_claim(study, i, item, axes, coords)
+        claim = _parse_claim(study, i, item, axes, coords, variables)
         if any(c.name == claim.name for c in out):
             raise ClaimError(
                 f"study {_show(study)} claim {_show(claim.name)} 'name': used by two claims"
@@ -223,6 +280,7 @@ def _parse_claim(
     item: Any,
     axes: Mapping[str, Sequence[Any]],
     coords: Mapping[str, list[Any]],
+    variables: Mapping[str, tuple[str, ...]],
 ) -> Claim:
     where = f"study {_show(study)} 'claims' '{i}'"  # as the schema's errors name it
     if not isinstance(item, Mapping):
@@ -236,7 +294,6 @@ def _parse_claim(
         raise ClaimError(
             f"{where}: unknown key(s) {_show(unknown)}; allowed: {', '.join(CLAIM_KEYS)}"
         )
-    variables = study_variables()
     variable = item.get("variable")
     if not isinstance(variable, str) or variable not in variables:
         raise ClaimError(
@@ -245,9 +302,9 @@ def _parse_claim(
         )
     dims = [*axes, *variables[variable]]  # besides seed
 
-    kinds = [k for k in ("contrast", "trend") if k in item]
+    kinds = [k for k in CLAIM_KINDS if k in item]
     if len(kinds) != 1:
-        raise ClaimError(f"{where}: give exactly one of 'contrast' or 'trend'")
+        raise ClaimError(f"{where}: give exactly one of 'level', 'match', 'contrast' or 'trend'")
     kind = kinds[0]
     expect = item.get("expect")
     if expect not in EXPECT[kind]:
@@ -286,6 +343,16 @@ def _parse_claim(
     if unknown:
         raise ClaimError(
             f"{here}: unknown key(s) {_show(unknown)}; allowed: {', '.join(COMPARE_KEYS[kind])}"
+        )
+    if kind in ("level", "match"):
+        return Claim(
+            name=name.strip(),
+            variable=variable,
+            kind=kind,
+            expect=expect,
+            select=select,
+            reference=reference.strip(),
+            **_reference_value(here, kind, compare),
         )
     cells = (
         kind == "contrast"
@@ -380,6 +447,29 @@ def _along(
     return axis, by, _plain(a), _plain(b)
 
 
+def _reference_value(here: str, kind: str, compare: Mapping[str, Any]) -> dict[str, float]:
+    """``than`` of a level, or ``value`` and ``tolerance`` of a match, checked."""
+    out = {}
+    for key in COMPARE_KEYS[kind]:
+        number = compare.get(key)
+        if (
+            isinstance(number, bool)
+            or not isinstance(number, int | float)
+            or not math.isfinite(number)
+        ):
+            raise ClaimError(f"{here} {_show(key)}: expected a finite number, got {_show(number)}")
+        out[key] = float(number)
+    if kind == "match":
+        if not 0 < out["tolerance"] < 1:
+            raise ClaimError(
+                f"{here} 'tolerance': a relative tolerance lies between 0 and 1 (0.2: ±20%), "
+                f"got {_show(compare['tolerance'])}"
+            )
+        if out["value"] == 0:
+            raise ClaimError(f"{here} 'value': a relative tolerance needs a nonzero value")
+    return out
+
+
 def _point(
     where: str, spec: Mapping[str, Any], dims: Sequence[str], select, coords
 ) -> dict[str, Any]:
@@ -447,6 +537,11 @@ def _per_seed(ds: xr.Dataset, claim: Claim, where: str) -> tuple[np.ndarray, np.
             notes.append(f"{flagged} flagged run(s) left out")
     for dim, value in claim.select.items():
         da = _isel(da, dim, value, f"{where} 'select' {_show(dim)}")
+    if claim.kind in ("level", "match"):  # the variable itself, averaged within each seed
+        values = _seed_mean(da).values
+        if claim.kind == "level":
+            values = values - claim.than
+        return values, values, notes
     if claim.by is not None:
         if claim.by not in ds:
             raise ClaimError(f"{where} {claim.kind!r} 'by': the study dataset has no {claim.by}")
@@ -522,6 +617,27 @@ def verdict(low: float, high: float, n_seeds: int, sign: int) -> str:
     return "inconclusive"
 
 
+def match_verdict(low: float, high: float, n_seeds: int, interval: tuple[float, float]) -> str:
+    """reproduced if the CI lies within the published interval, contradicted if wholly outside,
+    inconclusive otherwise (or with too few seeds)."""
+    if n_seeds < MIN_SEEDS or not (math.isfinite(low) and math.isfinite(high)):
+        return "inconclusive"
+    lo, hi = interval
+    if lo <= low and high <= hi:
+        return "reproduced"
+    if high < lo or low > hi:
+        return "contradicted"
+    return "inconclusive"
+
+
+STATISTICS = {
+    "contrast": "paired difference a - b ({units})",
+    "trend": "Spearman rank correlation",
+    "level": "mean minus {than} ({units})",
+    "match": "mean ({units}) against {value} ± {tolerance:.0%}",
+}
+
+
 def evaluate(ds: xr.Dataset, claim: Claim | Mapping[str, Any], study: str = "") -> dict[str, Any]:
     """One claim computed from a study dataset: effect, 95% CI, seeds, verdict (JSON-able)."""
     claim = claim if isinstance(claim, Claim) else Claim.from_dict(claim)
@@ -537,10 +653,11 @@ def evaluate(ds: xr.Dataset, claim: Claim | Mapping[str, Any], study: str = "") 
         **claim.to_dict(),
         "description": claim.describe(),
         "units": units,
-        "statistic": (
-            f"paired difference a - b ({units})"
-            if claim.kind == "contrast"
-            else "Spearman rank correlation"
+        "statistic": STATISTICS[claim.kind].format(
+            units=units,
+            than=format_value(claim.than),
+            value=format_value(claim.value),
+            tolerance=claim.tolerance or 0,
         ),
         "effect": mean,
         "ci_low": low,
@@ -548,8 +665,14 @@ def evaluate(ds: xr.Dataset, claim: Claim | Mapping[str, Any], study: str = "") 
         "ci_level": CI_LEVEL,
         "n_seeds": n,
         "per_seed": dict(zip(map(str, seeds), values.tolist(), strict=True)),
-        "verdict": verdict(low, high, n, claim.sign),
+        "verdict": (
+            match_verdict(low, high, n, claim.interval)
+            if claim.kind == "match"
+            else verdict(low, high, n, claim.sign)
+        ),
     }
+    if claim.kind == "match":
+        result["interval"] = list(claim.interval)
     if claim.kind == "trend":
         # the size of the trend in the variable's units: highest minus lowest value of the axis
         # (or of the per-memory variable), mean over seeds with its CI
@@ -595,14 +718,22 @@ def _num(x: float | None, digits: int = 2, sign: bool = True) -> str:
 
 
 def format_effect(result: Mapping[str, Any]) -> str:
-    """'+6.50 Hz [+3.60, +10.20]' for a contrast; 'ρ +0.80 [+0.50, +1.00]; +3.10 Hz ...' for a
-    trend (the change from the lowest to the highest value of the axis)."""
+    """'+6.50 Hz [+3.60, +10.20]' for a contrast or a level (its difference from ``than``);
+    'ρ +0.80 [+0.50, +1.00]; +3.10 Hz ...' for a trend (the change from the lowest to the
+    highest value of the axis); '16.90 ms [16.80, 17.00] (published 16.8 ms, accepted
+    13.44-20.16)' for a match."""
     if result.get("effect") is None:
         return "n/a"
     ci = f"[{_num(result['ci_low'])}, {_num(result['ci_high'])}]"
     units = result.get("units") or ""
-    if result["kind"] == "contrast":
+    units = "" if units == "1" else units  # dimensionless
+    if result["kind"] in ("contrast", "level"):
         return f"{_num(result['effect'])} {units} {ci}".replace("  ", " ")
+    if result["kind"] == "match":
+        plain = f"[{_num(result['ci_low'], sign=False)}, {_num(result['ci_high'], sign=False)}]"
+        lo, hi = result["interval"]
+        published = f"published {result['value']:g} {units}, accepted {lo:.4g}-{hi:.4g}"
+        return f"{_num(result['effect'], sign=False)} {units} {plain} ({published})"
     text = f"ρ {_num(result['effect'])} {ci}"
     change = result.get("change") or {}
     if change.get("effect") is not None:

@@ -3,7 +3,8 @@
 The study dataset holds per-cell summaries with one dimension per grid axis, then ``seed``,
 then the model's own small dimensions (``probe``, ``memory``, ``hippocampus``, ``phase``,
 ``population``). Bulky per-cell detail (rasters, rate traces, SWR tables) stays in the cell
-files.
+files. A study of kind ``stdp_window`` (consolidation.stdp) has one small dimension instead,
+``offset``, and keeps each cell whole (its window and the fitted decays).
 
 Every cell file is checked before it is used (:func:`read_cell`): it must open, hold the
 summary variables, and record the seed and parameters its path and the config give it; the
@@ -44,6 +45,9 @@ REQUIRED_VARS = (
     "runaway",
 )
 REQUIRED_DIMS = ("probe", "memory", "hippocampus", "phase", "population")
+# The same for the cells of an STDP-window study.
+WINDOW_VARS = ("dw", "tau_plus", "tau_minus")
+WINDOW_DIMS = ("offset",)
 # Bits of the study dataset's ``flag`` variable: why a run is left out of averages.
 FLAGS = {"runaway": 1, "non_finite": 2}
 
@@ -75,8 +79,15 @@ def read_cell(
     except Exception as err:  # truncated, not netCDF, unreadable: all mean "not a result"
         reason = " ".join(str(err).split())[:200]
         raise _fail(path, f"cannot be read as netCDF ({type(err).__name__}: {reason})") from None
-    missing = [v for v in REQUIRED_VARS if v not in ds.data_vars]
-    missing += [f"dimension {d}" for d in REQUIRED_DIMS if d not in ds.dims]
+    kind = study.get("kind", "network")
+    made_by = ds.attrs.get("study_kind", "network")
+    if made_by != kind:
+        raise _fail(path, f"was made by a {made_by} simulation, its study is of kind {kind}")
+    window = kind == "stdp_window"
+    missing = [v for v in (WINDOW_VARS if window else REQUIRED_VARS) if v not in ds.data_vars]
+    missing += [
+        f"dimension {d}" for d in (WINDOW_DIMS if window else REQUIRED_DIMS) if d not in ds.dims
+    ]
     if missing:
         raise _fail(path, "incomplete, missing " + ", ".join(missing))
     recorded_seed = ds.attrs.get("seed")
@@ -96,7 +107,7 @@ def read_cell(
                 path,
                 f"was simulated with {key} = {_plain(got)!r}, its grid cell has {expected[key]!r}",
             )
-    if ds.sizes["memory"] != int(expected["memory.count"]):
+    if not window and ds.sizes["memory"] != int(expected["memory.count"]):
         raise _fail(
             path, f"has {ds.sizes['memory']} memories, memory.count is {expected['memory.count']}"
         )
@@ -134,14 +145,29 @@ def _plain(value: Any) -> Any:
 
 
 def run_flags(ds: xr.Dataset) -> int:
-    """The FLAGS bits of one cell: runaway activity, NaN or infinite state or scores."""
+    """The FLAGS bits of one cell: runaway activity, NaN or infinite state or scores (recall;
+    a window's weight changes)."""
     flag = 0
     if "runaway" in ds and bool(ds["runaway"].values):
         flag |= FLAGS["runaway"]
     non_finite = bool(ds["non_finite"].values) if "non_finite" in ds else False
-    if non_finite or not np.isfinite(ds["recall"].values).all():
+    scores = ds["recall"] if "recall" in ds else ds["dw"]
+    if non_finite or not np.isfinite(scores.values).all():
         flag |= FLAGS["non_finite"]
     return flag
+
+
+def _flag_variable(ds: xr.Dataset) -> xr.Variable:
+    return xr.Variable(
+        (),
+        np.int8(run_flags(ds)),
+        {
+            "units": "1",
+            "long_name": "why the run is left out of averages (0: kept)",
+            "flag_masks": np.array(list(FLAGS.values()), dtype="int8"),
+            "flag_meanings": " ".join(FLAGS),
+        },
+    )
 
 
 def summarize_cell(ds: xr.Dataset) -> xr.Dataset:
@@ -150,8 +176,12 @@ def summarize_cell(ds: xr.Dataset) -> xr.Dataset:
     A summary passes through unchanged, so collect can summarise each cell as it reads it and
     hold only summaries (a cell file is mostly spikes, rates and ripples it does not keep).
     """
-    if "flag" in ds.data_vars and "swr_count" in ds.data_vars:
+    if "flag" in ds.data_vars and ("swr_count" in ds.data_vars or "dw" in ds.data_vars):
         return ds
+    if "dw" in ds.data_vars:  # an STDP-window cell is a summary already
+        out = ds.drop_attrs(deep=False)
+        out["flag"] = _flag_variable(ds)
+        return out
     keep = [name for name, var in ds.data_vars.items() if set(var.dims) <= SUMMARY_DIMS]
     out = ds[keep].drop_attrs(deep=False)
     n_swr = ds.sizes.get("swr", 0)
@@ -171,16 +201,7 @@ def summarize_cell(ds: xr.Dataset) -> xr.Dataset:
     for name in ("runaway", "non_finite"):
         if name in out:
             out[name] = out[name].astype("int8").assign_attrs(out[name].attrs)
-    out["flag"] = xr.Variable(
-        (),
-        np.int8(run_flags(ds)),
-        {
-            "units": "1",
-            "long_name": "why the run is left out of averages (0: kept)",
-            "flag_masks": np.array(list(FLAGS.values()), dtype="int8"),
-            "flag_meanings": " ".join(FLAGS),
-        },
-    )
+    out["flag"] = _flag_variable(ds)
     return out
 
 
@@ -224,13 +245,15 @@ def collect_study(
     """
     axis_names = list(axes)
     summaries = [summarize_cell(ds) for _, _, ds in cells]
-    phases = _phase_labels(summaries)
-    probes = _union([list(s["probe"].values) for s in summaries])
-    relabelled = []
-    for summary in summaries:
-        n = summary.sizes["phase"]
-        summary = summary.assign_coords(phase=phases[:n]).reindex(phase=phases, probe=probes)
-        relabelled.append(summary)
+    relabelled = summaries
+    if "phase" in summaries[0].dims:  # network cells: schedules may differ between cells
+        phases = _phase_labels(summaries)
+        probes = _union([list(s["probe"].values) for s in summaries])
+        relabelled = []
+        for summary in summaries:
+            n = summary.sizes["phase"]
+            summary = summary.assign_coords(phase=phases[:n]).reindex(phase=phases, probe=probes)
+            relabelled.append(summary)
     index = pd.MultiIndex.from_tuples(
         [
             tuple(_coordinate_value(values[a]) for a in axis_names) + (seed,)
@@ -251,6 +274,8 @@ def collect_study(
     ds["seed"].attrs.update({"units": "1", "long_name": "random seed of the simulation"})
     for name, var in relabelled[0].data_vars.items():
         ds[name].attrs = dict(var.attrs)
+    for name in set(relabelled[0].coords) - {*axis_names, "seed"}:
+        ds[name].attrs.update(relabelled[0][name].attrs)
     for name in ("probe", "memory", "hippocampus", "phase", "population"):
         if name in ds.coords:
             ds[name].attrs.setdefault("long_name", _DIM_NAMES[name])
@@ -293,6 +318,7 @@ def study_attrs(
         "grid": json.dumps(study["grid"]),
         "fixed": json.dumps(study["fixed"]),
         "seeds": json.dumps(study["seeds"]),
+        "study_kind": study.get("kind", "network"),
         "cell_count": len(datasets),
     }
     first = datasets[0].attrs

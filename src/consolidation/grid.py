@@ -31,7 +31,18 @@ import numpy as np
 
 from consolidation.parameters import SPECS, ParameterError, Parameters, flatten
 
-FIGURE_KINDS = ("main_effect", "per_memory", "sleep_raster", "weight_change")
+# What a study simulates: the network through its schedule (the default), or the STDP window of
+# one plastic synapse with isolated spike pairs (consolidation.stdp). Each kind has its figures.
+STUDY_KINDS = ("network", "stdp_window")
+KIND_FIGURES = {
+    "network": ("main_effect", "per_memory", "sleep_raster", "weight_change"),
+    "stdp_window": ("stdp_window",),
+}
+DEFAULT_FIGURES = {
+    "network": ("main_effect", "sleep_raster", "weight_change"),
+    "stdp_window": ("stdp_window",),
+}
+FIGURE_KINDS = tuple(kind for kinds in KIND_FIGURES.values() for kind in kinds)
 # A study name is a folder under results/: a letter or digit first (never '.', '..' or an option
 # look-alike), no path separators or shell metacharacters, short enough for any file system.
 STUDY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
@@ -75,6 +86,7 @@ class Study:
     axes: dict[str, list[Any]]
     seeds: list[int]
     figures: list[str]
+    kind: str = "network"  # one of STUDY_KINDS
     cells: list[Cell] = field(default_factory=list)
     claims: list[Any] = field(default_factory=list)  # consolidation.claims.Claim, validated
     # (cell path, seed) -> (study, cell path) that simulates the same parameters and seed first
@@ -114,6 +126,7 @@ class Study:
             "grid": self.axes,
             "seeds": self.seeds,
             "figures": self.figures,
+            "kind": self.kind,
         }
 
 
@@ -202,6 +215,11 @@ def expand_study(name: str, spec: Mapping[str, Any], shared: Mapping[str, Any]) 
         raise ConfigError(
             f"{where}: the name is reserved (results/{name}/ is used by the workflow)"
         )
+    kind = spec.get("kind", "network")
+    if kind not in STUDY_KINDS:
+        raise ConfigError(
+            f"{where} 'kind': {_show(kind)} is not a study kind; allowed: " + ", ".join(STUDY_KINDS)
+        )
     own = _flat_overrides(f"{where} 'fixed'", spec.get("fixed"))
     fixed = {**shared, **own}
     _parameters(f"{where} 'fixed'", fixed)
@@ -241,18 +259,23 @@ def expand_study(name: str, spec: Mapping[str, Any], shared: Mapping[str, Any]) 
         values = dict(zip(axes, combo, strict=True))
         path = cell_path(values)
         overrides = dict(sorted({**fixed, **values}.items()))  # stable params for snakemake
-        _parameters(f"{where} grid cell '{path}'", overrides)
+        params = _parameters(f"{where} grid cell '{path}'", overrides)
+        if kind == "stdp_window":
+            _check_window_cell(where, path, params)
         cells.append(Cell(values, path, overrides))
-    figures = spec.get("figures", FIGURE_KINDS)
+    figures = spec.get("figures", DEFAULT_FIGURES[kind])
     if not isinstance(figures, list | tuple):
         raise ConfigError(f"{where} 'figures': expected a list of figure kinds")
     figures = list(figures)
-    for kind in figures:
-        if not isinstance(kind, str) or kind not in FIGURE_KINDS:
-            raise ConfigError(
-                f"{where} 'figures': unknown figure kind {_show(kind)}; allowed: "
-                + ", ".join(FIGURE_KINDS)
-            )
+    for figure in figures:
+        if isinstance(figure, str) and figure in KIND_FIGURES[kind]:
+            continue
+        what = (
+            f"{figure!r} is not drawn for a study of kind {kind}"
+            if isinstance(figure, str) and figure in FIGURE_KINDS
+            else f"unknown figure kind {_show(figure)}"
+        )
+        raise ConfigError(f"{where} 'figures': {what}; allowed: " + ", ".join(KIND_FIGURES[kind]))
     if len(set(figures)) != len(figures):
         raise ConfigError(f"{where} 'figures': a figure kind is listed twice")
     description = spec.get("description", "")
@@ -265,8 +288,9 @@ def expand_study(name: str, spec: Mapping[str, Any], shared: Mapping[str, Any]) 
         axes=axes,
         seeds=_seeds(where, spec.get("seeds", 3)),
         figures=figures,
+        kind=kind,
         cells=cells,
-        claims=_claims(name, spec.get("claims"), axes, cells),
+        claims=_claims(name, spec.get("claims"), axes, cells, kind),
     )
     if "main_effect" in figures and len(axes) > 2:
         raise ConfigError(
@@ -279,14 +303,25 @@ def expand_study(name: str, spec: Mapping[str, Any], shared: Mapping[str, Any]) 
     return study
 
 
-def _claims(name: str, spec: Any, axes: dict[str, list[Any]], cells: list[Cell]) -> list[Any]:
+def _claims(
+    name: str, spec: Any, axes: dict[str, list[Any]], cells: list[Cell], kind: str
+) -> list[Any]:
     """The study's claims, checked against its grid and schedule (see consolidation.claims)."""
     from consolidation.claims import parse_claims  # imports this module
 
-    return parse_claims(name, spec, axes, [cell.overrides for cell in cells])
+    return parse_claims(name, spec, axes, [cell.overrides for cell in cells], kind)
 
 
-STUDY_FIELDS = {"description", "fixed", "grid", "seeds", "figures", "claims"}
+def _check_window_cell(where: str, path: str, params: Parameters) -> None:
+    """The spike-pair protocol of an STDP-window cell (beyond each parameter's own range)."""
+    from consolidation.stdp import check_offsets
+
+    problem = check_offsets(params["stdp.offsets"])
+    if problem:
+        raise ConfigError(f"{where} grid cell '{path}' parameter 'stdp.offsets': {problem}")
+
+
+STUDY_FIELDS = {"description", "kind", "fixed", "grid", "seeds", "figures", "claims"}
 
 
 def load_studies(config: dict[str, Any], schema: str | Path | None = SCHEMA) -> dict[str, Study]:
@@ -374,7 +409,7 @@ def _share_identical_cells(studies: Mapping[str, Study]) -> None:
     for study in studies.values():
         for cell in study.cells:
             flat = Parameters.from_overrides(cell.overrides).flat()
-            key = json.dumps(flat, sort_keys=True, default=str)
+            key = json.dumps([study.kind, flat], sort_keys=True, default=str)
             for seed in study.seeds:
                 owner = first.setdefault((key, seed), (study.name, cell.path))
                 if owner[0] != study.name:

@@ -188,6 +188,32 @@ SPECS: dict[str, Spec] = {
     "stdp.a_minus": _s(
         0.5, "Bi & Poo rule: depression amplitude relative to potentiation", **NONNEG
     ),
+    # the spike-pair protocol of STDP-window studies (kind: stdp_window; consolidation.stdp)
+    "stdp.pathway": _s(
+        "cortex",
+        "STDP-window studies: the pathway whose plastic synapse (and <pathway>.rule) is probed",
+        choices=("cortex", "hippocampus", "projection"),
+    ),
+    "stdp.offsets": _s(
+        [-100.0, -80.0, -60.0, -40.0, -30.0, -20.0, -10.0, -5.0]
+        + [5.0, 10.0, 20.0, 30.0, 40.0, 60.0, 80.0, 100.0],
+        "STDP-window studies: spike-pair offsets t_post - t_pre (> 0: pre before post)",
+        "ms",
+        kind=list,
+    ),
+    "stdp.pairs": _s(
+        60,
+        "STDP-window studies: spike pairs per offset (Bi & Poo 1998: 60 at 1 Hz)",
+        low=1,
+        high=10_000,
+    ),
+    "stdp.jitter": _s(
+        2.0,
+        "STDP-window studies: SD of each spike's time around its nominal time (latency jitter)",
+        "ms",
+        low=0.0,
+        high=20.0,
+    ),
     # --- neuromodulation ---
     "neuromod.ach_wake": _s(1.0, "acetylcholine level in wake (encoding, wake rest)", **FRACTION),
     "neuromod.ach_sleep": _s(0.0, "acetylcholine level in NREM sleep", **FRACTION),

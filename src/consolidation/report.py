@@ -66,6 +66,7 @@ FIGURE_TITLES = {
     "per_memory": "Recall per memory",
     "sleep_raster": "An example night",
     "weight_change": "Cortical weights after each phase",
+    "stdp_window": "The STDP window against Bi & Poo",
 }
 NOT_COMPUTED = "not computed"
 
@@ -232,6 +233,8 @@ def verdict_badge(verdict: str) -> str:
 
 
 def grid_axes(ds: xr.Dataset) -> list[str]:
+    if "recall" not in ds and "dw" in ds:  # an STDP-window study
+        return [d for d in ds["dw"].dims if d not in ("seed", "offset")]
     return [d for d in ds["recall"].dims if d not in ("seed", "probe", "memory", "hippocampus")]
 
 
@@ -249,6 +252,36 @@ def cell_numbers(ds: xr.Dataset) -> list[dict[str, Any]]:
         row["replay"] = float(replay.isel(sel).mean()) if replay is not None else np.nan
         row["runaway"] = int(ds["runaway"].isel(sel).sum()) if "runaway" in ds else 0
         row["seeds"] = int(lesioned.isel(sel).count())
+        rows.append(row)
+    return rows
+
+
+def window_numbers(ds: xr.Dataset) -> list[dict[str, Any]]:
+    """Per grid cell of an STDP-window study: fitted decays, the weight change of the closest
+    pairs on each side, and how many seeds gave each decay."""
+    axes = grid_axes(ds)
+    dw = ds["dw"].where(ds["flag"] == 0) if "flag" in ds else ds["dw"]
+    offsets = ds["offset"].values.astype(float)
+    closest = {
+        side: offsets[mask][np.argmin(np.abs(offsets[mask]))] if mask.any() else None
+        for side, mask in (("plus", offsets > 0), ("minus", offsets < 0))
+    }
+    rows = []
+    for combo in itertools.product(*(range(ds.sizes[a]) for a in axes)):
+        sel = dict(zip(axes, combo, strict=True))
+        row: dict[str, Any] = {a: ds[a].values[i] for a, i in sel.items()}
+        for name in ("tau_plus", "tau_minus"):
+            values = ds[name].isel(sel).values
+            finite = values[np.isfinite(values)]
+            row[name] = bootstrap_ci(finite) if finite.size else (np.nan, np.nan, np.nan)
+            row[f"{name}_seeds"] = f"{finite.size}/{values.size}"
+        for side, offset in closest.items():
+            row[f"dw_{side}"] = (
+                bootstrap_ci(dw.isel(sel).sel(offset=offset).values)
+                if offset is not None
+                else (np.nan, np.nan, np.nan)
+            )
+            row[f"offset_{side}"] = offset
         rows.append(row)
     return rows
 
@@ -423,6 +456,13 @@ def parameter_tables(study: Mapping[str, Any]) -> str:
         parts.append(_table(["parameter", "value", "unit", "meaning"], fixed))
     else:
         parts.append("<p><strong>Fixed:</strong> every other parameter at its default.</p>")
+    if study.get("kind") == "stdp_window":
+        parts.append(
+            '<p class="note">The spike-pair probe of an STDP-window study reads only the probed '
+            "pathway's rule and its <code>c_pre</code>/<code>c_post</code>, the "
+            "<code>stdp.*</code> parameters and <code>simulation.dt</code>; the others (e.g. "
+            "shared network overrides) are recorded but have no effect on it.</p>"
+        )
     return "\n".join(parts)
 
 
@@ -472,7 +512,7 @@ def study_section(
     for kind, png in figures.items():
         parts.append(_figure(name, kind, png, captions.get(kind, "")))
     if ds is not None:
-        parts.append(_numbers(ds))
+        parts.append(_window_numbers(ds) if "dw" in ds else _numbers(ds))
     parts.append(parameter_tables(study))
     if ds is not None:
         parts.append(
@@ -525,6 +565,50 @@ def _numbers(ds: xr.Dataset) -> str:
             "a population rate above simulation.max_rate; non_finite: NaN or infinite state): "
             + "; ".join(map(_e, flagged))
             + ".</p>"
+        )
+    return "\n".join(parts)
+
+
+def _window_numbers(ds: xr.Dataset) -> str:
+    axes = grid_axes(ds)
+    rows = window_numbers(ds)
+    if not rows:
+        return ""
+    plus, minus = rows[0]["offset_plus"], rows[0]["offset_minus"]
+    table = [
+        [
+            *(_value(r[a]) for a in axes),
+            _fmt(*r["tau_plus"], digits=1) + f" ({r['tau_plus_seeds']})",
+            _fmt(*r["tau_minus"], digits=1) + f" ({r['tau_minus_seeds']})",
+            _fmt(*r["dw_plus"]),
+            _fmt(*r["dw_minus"]),
+        ]
+        for r in rows
+    ]
+    from consolidation.stdp import BI_POO_TAU_MINUS, BI_POO_TAU_PLUS
+
+    parts = [
+        "<h3>Key numbers</h3><p>Decay times fitted to each side of the measured window (ms; "
+        f"Bi &amp; Poo 1998: τ+ {BI_POO_TAU_PLUS:g} ms, τ− {BI_POO_TAU_MINUS:g} ms), with the "
+        "seeds whose window decays exponentially on that side, and the weight change per spike "
+        "pair at the closest offsets (in units of the learning rate): mean [95% bootstrap CI "
+        "over seeds].</p>",
+        _table(
+            [
+                *axes,
+                "τ+ fitted (ms)",
+                "τ− fitted (ms)",
+                f"dw at {_value(plus)} ms" if plus is not None else "dw, pre first",
+                f"dw at {_value(minus)} ms" if minus is not None else "dw, post first",
+            ],
+            table,
+        ),
+    ]
+    flagged = flagged_runs(ds)
+    if flagged:
+        parts.append(
+            '<p class="warn">Flagged runs (NaN or infinite weight changes), left out of every '
+            "number and figure above: " + "; ".join(map(_e, flagged)) + ".</p>"
         )
     return "\n".join(parts)
 
@@ -671,8 +755,8 @@ def _header(
         '<header id="top">',
         "<h1>Sleep replay and cortical consolidation</h1>",
         '<p class="lede">Workflow report. Outcome: recall with the hippocampus lesioned at the '
-        "last test probe, what the cortex has consolidated; grids of model parameters over "
-        "seeds.</p>",
+        "last test probe, what the cortex has consolidated (STDP-window studies: the weight "
+        "change per spike pair of one synapse); grids of model parameters over seeds.</p>",
         '<dl class="run">',
         f"<dt>config</dt><dd>{files} (sha256 <code>{config_sha256(config)[:12]}</code>)</dd>",
         f"<dt>written</dt><dd>{now}</dd>",
@@ -761,10 +845,13 @@ def build_report(
         '<p class="note">Claims are declared in the config (<code>studies.&lt;name&gt;.claims'
         "</code>). A contrast is the difference a − b paired within each seed, in the "
         "variable's units; a trend is the Spearman rank correlation ρ within each seed, with the "
-        "change from the lowest to the highest value along it. Verdict: "
-        f"{verdict_badge('reproduced')} if the CI excludes 0 in the expected direction, "
-        f"{verdict_badge('contradicted')} if it excludes 0 in the other, else "
-        f"{verdict_badge('inconclusive')} (also with fewer than 3 seeds); "
+        "change from the lowest to the highest value along it; a level is the variable minus a "
+        "number; a match is the variable itself against a published value. Verdict: "
+        f"{verdict_badge('reproduced')} if the CI excludes 0 in the expected direction (a "
+        "match: lies within the published value's tolerance), "
+        f"{verdict_badge('contradicted')} if it excludes 0 in the other (a match: lies wholly "
+        f"outside the tolerance), else {verdict_badge('inconclusive')} (also with fewer than 3 "
+        "seeds); "
         f"{verdict_badge(NOT_COMPUTED)}: its study's claims file is missing.</p>",
         "</section>",
         '<div id="studies">',

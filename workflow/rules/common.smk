@@ -1,10 +1,17 @@
 # Config loading and validation, the grid tables, and every input function of the rules.
+import re
 from importlib.util import find_spec
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 
-from consolidation.grid import CELL_PATTERN, ConfigError, cell_file, load_studies
+from consolidation.grid import (
+    CELL_PATTERN,
+    FIGURE_KINDS,
+    ConfigError,
+    cell_file,
+    load_studies,
+)
 
 # The config's shape (workflow/schemas/config.schema.yaml, filling in its defaults), then every
 # grid cell through the model's own parameter validation, when the workflow is loaded, before any
@@ -25,8 +32,19 @@ REPORT_CODE = find_spec("consolidation.report").origin
 CLAIMS_CODE = [find_spec(f"consolidation.{m}").origin for m in ("claims", "stats")]
 CAPTIONS = {
     kind: str(Path(workflow.basedir) / "report" / f"{kind}.rst")
-    for kind in ("main_effect", "per_memory", "sleep_raster", "weight_change")
+    for kind in FIGURE_KINDS
 }
+
+
+def study_names(kind):
+    """A regex matching the names of the studies of one kind (nothing if there is none)."""
+    names = [re.escape(name) for name, study in STUDIES.items() if study.kind == kind]
+    return "|".join(names) if names else "(?!)"
+
+
+# Which rule makes a study's cells (rule simulate or simulate_window).
+NETWORK_STUDIES = study_names("network")
+WINDOW_STUDIES = study_names("stdp_window")
 
 
 wildcard_constraints:

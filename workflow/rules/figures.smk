@@ -117,6 +117,35 @@ rule weight_change:
         "../../scripts/figure.py"
 
 
+rule stdp_window:
+    input:
+        study="results/{study}/{study}.nc",
+        code=PLOTTING_CODE,
+    output:
+        png=report(
+            "results/{study}/figures/stdp_window.png",
+            caption="../report/stdp_window.rst",
+            category="{study}",
+            labels={"study": "{study}", "figure": "STDP window"},
+        ),
+        svg="results/{study}/figures/stdp_window.svg",
+    log:
+        "results/logs/{study}/figures/stdp_window.log",
+    benchmark:
+        "results/benchmarks/{study}/figures/stdp_window.tsv"
+    localrule: True
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        plots=PLOTS,
+    script:
+        "../../scripts/figure.py"
+
+
 rule figures:
     input:
         all_figures,
