@@ -51,6 +51,8 @@ PROVENANCE = {"wall_time_s", "host", "code_revision", "code_dirty", "cells"}
 def reduced_config() -> dict:
     """tiny.yaml with 4 cells: sleep vs wake (seed 0) and disruption 0/1 (seed 7)."""
     config = yaml.safe_load(TINY.read_text())
+    # Only network cells go to SLURM; the other study kinds run on the submitting host.
+    config["studies"] = {k: config["studies"][k] for k in ("sleep_vs_wake", "disruption_ach")}
     config["studies"]["sleep_vs_wake"]["seeds"] = [0]
     ach = config["studies"]["disruption_ach"]
     ach["grid"] = {"sleep.disruption": [0.0, 1.0]}
