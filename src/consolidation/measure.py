@@ -28,10 +28,14 @@ def _pair_masks(model: Model, pathway: str, pre: np.ndarray, post: np.ndarray) -
     return pre[np.asarray(syn.i[:])] & post[np.asarray(syn.j[:])]
 
 
-def weight_summary(model: Model) -> dict[str, Any]:
-    """Mean weights (mV) after a phase: within each pattern, between patterns, bindings."""
+def weight_summary(model: Model, variable: str = "w") -> dict[str, Any]:
+    """Mean weights (mV) after a phase: within each pattern, between patterns, bindings.
+
+    `variable`: the synaptic variable holding the weights (a snapshot taken after the phase
+    when the whole schedule runs before anything is read, as in cpp_standalone).
+    """
     mem = model.memories
-    w = {k: np.asarray(s.w[:]) / 1e-3 for k, s in model.plastic.items()}
+    w = {k: np.asarray(getattr(s, variable)[:]) / 1e-3 for k, s in model.plastic.items()}
     ctx_pre = model.plastic["ctx_ee"]
     i, j = np.asarray(ctx_pre.i[:]), np.asarray(ctx_pre.j[:])
     same = np.zeros(len(i), dtype=bool)

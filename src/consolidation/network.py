@@ -92,6 +92,9 @@ y += 1
 
 STATIC = "w : volt (shared, constant)"
 
+# Start below threshold, spread so the first milliseconds are not synchronous.
+V_INIT = "v_reset + rand() * (v_th - v_reset)"
+
 
 @dataclass
 class Memories:
@@ -137,8 +140,7 @@ def population(name: str, n: int, kind: str, params: Parameters, signals) -> b2.
     group.v_reset = params.q("cell.v_reset")
     group.t_ref = params.q("cell.refractory")
     group.w_bg = params.q("cell.bg_weight")
-    # Start below threshold, spread so the first milliseconds are not synchronous.
-    group.v = "v_reset + rand() * (v_th - v_reset)"
+    group.v = V_INIT
     # Excitatory cells adapt: adaptation ends hippocampal attractor bursts (a ripple's length)
     # and keeps a consolidated cortical assembly from firing on after its cue.
     area = {"ctx_e": "cortex", "hpc_e": "hippocampus"}.get(name)
@@ -189,12 +191,13 @@ def static_projection(
     return syn
 
 
-def plastic_synapses(source, target, name: str, signals) -> b2.Synapses:
-    """Unconnected plastic synapses (the one form every pathway uses)."""
+def plastic_synapses(source, target, name: str, signals, extra: str = "") -> b2.Synapses:
+    """Unconnected plastic synapses (the one form every pathway uses); `extra`: equations added
+    by a device that needs more variables (see consolidation.standalone)."""
     syn = b2.Synapses(
         source,
         target,
-        PLASTIC,
+        PLASTIC + extra,
         on_pre=PLASTIC_ON_PRE,
         on_post=PLASTIC_ON_POST,
         method="exact",
@@ -238,8 +241,13 @@ PATHWAYS = {
 }  # fmt: skip
 
 
+def initial_weight(params: Parameters, name: str):
+    """The initial weight of plastic pathway `name` (scaled as 1/scale, see below)."""
+    return params.q(PATHWAYS[name].w_init) / params["network.scale"]
+
+
 def plastic_projection(
-    name: str, groups: dict[str, b2.NeuronGroup], params: Parameters, signals
+    name: str, groups: dict[str, b2.NeuronGroup], params: Parameters, signals, extra: str = ""
 ) -> b2.Synapses:
     """A random plastic projection (all-to-all for p = 1, no self-connections).
 
@@ -248,7 +256,7 @@ def plastic_projection(
     """
     path = PATHWAYS[name]
     source, target = groups[path.pre], groups[path.post]
-    syn = plastic_synapses(source, target, name, signals)
+    syn = plastic_synapses(source, target, name, signals, extra)
     condition = "i != j" if source is target else None
     p = params[path.p]
     if p >= 1:
@@ -256,7 +264,7 @@ def plastic_projection(
     else:
         syn.connect(p=p, condition=condition)
     scale = params["network.scale"]
-    syn.w = params.q(path.w_init) / scale
+    syn.w = initial_weight(params, name)
     syn.w_max = params.q(path.w_max) / scale
     syn.eta = params.q(f"{path.section}.eta") / scale
     syn.channel = path.channel
@@ -304,7 +312,9 @@ def draw_memories(params: Parameters, rng: np.random.Generator) -> Memories:
     return Memories(patterns, indices, cues)
 
 
-def build_network(params: Parameters, memories: Memories, signals) -> Model:
+def build_network(
+    params: Parameters, memories: Memories, signals, plastic_extra: str = ""
+) -> Model:
     """Assemble cortex, hippocampus, projections, inputs and monitors into one Network.
 
     signals: the schedule's control signals as TimedArrays (Controls.timed_arrays()).
@@ -312,7 +322,9 @@ def build_network(params: Parameters, memories: Memories, signals) -> Model:
     n = {g: params.n(f"network.{g}") for g in ("ctx_e", "ctx_i", "hpc_e", "hpc_i")}
     kinds = {"ctx_e": "cortex", "ctx_i": "cortex", "hpc_e": "hpc_e", "hpc_i": "hpc_i"}
     groups = {g: population(g, n[g], kind, params, signals) for g, kind in kinds.items()}
-    plastic = {name: plastic_projection(name, groups, params, signals) for name in PATHWAYS}
+    plastic = {
+        name: plastic_projection(name, groups, params, signals, plastic_extra) for name in PATHWAYS
+    }
 
     # Fixed feedback inhibition; weights scale as 1/scale like the plastic ones.
     static = []

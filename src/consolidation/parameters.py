@@ -99,6 +99,12 @@ SPECS: dict[str, Spec] = {
     "simulation.max_rate": _s(
         250.0, "binned population rate above which a run is flagged as runaway", "Hz", **POSITIVE
     ),
+    "simulation.device": _s(
+        "runtime",
+        "brian2 device: runtime (Cython, code compiled per code object) or cpp_standalone (the "
+        "network compiled once per structure into a cached project, each cell run through it)",
+        choices=("runtime", "cpp_standalone"),
+    ),
     # --- network sizes ---
     "network.scale": _s(
         1.0,
@@ -459,6 +465,12 @@ class Parameters(Mapping):
                     "memory.layout: random"
                 )
         self._check_control_grid()
+        if self.values["simulation.device"] == "cpp_standalone" and self.values["sleep.downscale"]:
+            raise ParameterError(
+                "parameter 'sleep.downscale': downscaling (a quantile of the cortical weights at "
+                "the end of a night) is not available with simulation.device: cpp_standalone; "
+                "set sleep.downscale to 0 or use simulation.device: runtime"
+            )
         if self.values["cell.v_threshold"] <= self.values["cell.v_reset"]:
             raise ParameterError(
                 "parameter 'cell.v_threshold': must lie above cell.v_reset "

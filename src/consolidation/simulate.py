@@ -68,6 +68,10 @@ def simulate(params: Parameters | dict | None = None, seed: int = 0) -> xr.Datas
     """Simulate one grid cell: build the network, run the schedule, return its measurements."""
     if not isinstance(params, Parameters):
         params = Parameters.from_overrides(params)
+    if params["simulation.device"] == "cpp_standalone":
+        from consolidation import standalone
+
+        return standalone.simulate(params, seed)
     wall_start = time.perf_counter()
     configure_brian(params)
     # Independent streams: network wiring/noise (brian2), memories, and the night's events.

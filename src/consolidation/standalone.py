@@ -1,0 +1,401 @@
+"""Compile once, run many: the network as a cached brian2 cpp_standalone project.
+
+``simulate(params, seed)`` builds the same network as runtime mode (:mod:`consolidation.network`)
+on brian2's cpp_standalone device, so that the whole schedule (one run per phase and the weight
+operations between phases) becomes one C++ program. The program is compiled once per network
+structure into a cache directory and then run for every (params, seed) with run-time arguments:
+
+- the seed (``--seed``, read by code inserted into ``main``): connectivity, initial potentials
+  and all noise;
+- every value Python assigned before the run-time arguments are read (cell and synapse
+  constants, static and initial weights, the day-boundary decay), taken from brian2's record of
+  those assignments, so a new parameter of the network needs no change here;
+- the control signals (TimedArray values), which carry the memories, stimuli, ripples, ACh and
+  the plasticity gates.
+
+What the program computes from those values before they are read (the initial potentials) is
+computed again after. The weight operations between phases are string assignments the program
+runs (``w = w_init + (w - w_init) * day_keep`` at a day boundary) and each phase ends by copying
+the weights into a snapshot variable (``w_after_<k>``), from which the weight summaries are made
+after the run. Downscaling (a quantile of the weights) is not available here; the parameters
+reject it.
+
+The cache key is a hash of everything the generated program is made of (code objects, arrays and
+their sizes, the sequence of statements in ``main`` with the values that run-time arguments
+override left out, run durations, TimedArray shapes, compiler and its flags, brian2 version,
+CPU), so cells that differ only in run-time values share one project, and a change that
+alters the program (sizes, durations, equations, connection probabilities, code) compiles a new
+one. Projects are compiled under a lock into a temporary directory and renamed into place, so
+two jobs never compile the same project at once and a killed compile leaves nothing that looks
+complete. Each run writes its results into its own directory, removed after reading.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+
+import brian2 as b2
+import numpy as np
+import xarray as xr
+from brian2.core.clocks import Clock
+
+from consolidation import measure, provenance
+from consolidation.controls import plan_schedule
+from consolidation.network import V_INIT, Model, build_network, draw_memories, initial_weight
+from consolidation.parameters import Parameters
+from consolidation.schedule import expand, memory_ages
+
+# Variables the standalone program needs beyond the runtime equations.
+PLASTIC_EXTRA = """
+w_init : volt (shared, constant)  # initial weight; a day boundary decays learned weight to it
+day_keep : 1 (shared, constant)   # fraction of learned weight kept at a day boundary
+"""
+SNAPSHOT = "w_after_{k} : volt  # the weight at the end of phase {k}\n"
+DAY_DECAY = "w_init + (w - w_init) * day_keep"
+
+# Read the seed from the command line before brian2 reads the run-time arguments.
+SEED_ARGUMENT = """
+unsigned long _consolidation_seed = 0;
+{
+    bool _found = false;
+    for (size_t _k = 0; _k + 1 < args.size(); _k++)
+    {
+        if (args[_k] == "--seed")
+        {
+            _consolidation_seed = std::stoul(args[_k + 1]);
+            args.erase(args.begin() + _k, args.begin() + _k + 2);
+            _found = true;
+            break;
+        }
+    }
+    if (!_found)
+    {
+        std::cerr << "consolidation: missing --seed <n> argument" << std::endl;
+        return 2;
+    }
+}
+"""
+SEED_GENERATORS = """
+for (size_t _i = 0; _i < brian::_random_generators.size(); _i++)
+    brian::_random_generators[_i].seed(_consolidation_seed + _i);
+"""
+# The binary reports a run-time argument it could not use on stderr but exits 0.
+RUN_ERRORS = ("Error reading", "Could not read", "Cannot set", "does not match")
+COMPLETE = "structure.json"  # written last into a compiled project
+
+
+def cache_dir() -> Path:
+    """Compiled projects, one directory per structure key, beside brian2's Cython cache."""
+    path = provenance.cython_cache_dir().parent / f"standalone-brian2-{version('brian2')}"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def activate(params: Parameters) -> None:
+    """A fresh cpp_standalone device (forgetting any earlier cell's network)."""
+    from consolidation.simulate import configure_brian
+
+    device = b2.get_device()
+    if isinstance(device, b2.devices.cpp_standalone.device.CPPStandaloneDevice):
+        device.reinit()
+    b2.set_device("cpp_standalone", build_on_run=False)
+    configure_brian(params)
+
+
+def deactivate() -> None:
+    """Back to runtime mode, so that later runtime cells in this process are unaffected."""
+    b2.get_device().reinit()
+    b2.set_device("runtime")
+
+
+class Program:
+    """The schedule queued on the device: network, run-time arguments, phase snapshots."""
+
+    def __init__(self, params: Parameters, memories, controls, phases):
+        device = b2.get_device()
+        self.p, self.phases, self.record = params, phases, controls.record
+        device.insert_code("before_start", SEED_ARGUMENT)
+        device.insert_code("main", SEED_GENERATORS)
+        self.signals = controls.timed_arrays()
+        extra = PLASTIC_EXTRA + "".join(SNAPSHOT.format(k=k) for k in range(len(phases)))
+        self.model = build_network(params, memories, self.signals, extra)
+        for name, syn in self.model.plastic.items():
+            syn.w_init = initial_weight(params, name)
+            syn.day_keep = 1 - params["day.hpc_decay"]
+        self.n_set = len(device.main_queue)  # Python's assignments so far become run_args
+        device.apply_run_args()
+        # Computed from run-time values: again, now that the program has read them.
+        for group in self.model.groups.values():
+            group.v = V_INIT
+        self.queue_schedule()
+
+    def queue_schedule(self) -> None:
+        from consolidation.simulate import HPC_PATHWAYS
+
+        net, syn = self.model.net, self.model.plastic
+        for k, (phase, planned) in enumerate(zip(self.phases, self.record.phases, strict=True)):
+            duration = planned["end"] - float(net.t / b2.second)
+            if duration > 0:
+                net.run(duration * b2.second)
+            if phase["phase"] == "day":
+                for name in HPC_PATHWAYS:
+                    syn[name].w = DAY_DECAY
+            for s in syn.values():
+                setattr(s, f"w_after_{k}", "w")
+
+    # --- run-time arguments ------------------------------------------------------------------
+    def assigned(self) -> dict[str, tuple]:
+        """Array name -> (variable, value) for every value Python assigned before the program
+        reads its run-time arguments (the last assignment wins)."""
+        device = b2.get_device()
+        by_name = {device.get_array_name(v, access_data=False): v for v in device.arrays}
+        out: dict[str, tuple] = {}
+        for func, args in device.main_queue[: self.n_set]:
+            if not func.startswith("set_"):
+                continue
+            var = by_name[args[0]]
+            if isinstance(var.owner, Clock):
+                continue  # the time step: part of the structure
+            if func == "set_by_constant":  # one value for every element
+                out[args[0]] = (var, np.asarray(args[1], dtype=var.dtype))
+                continue
+            value = None
+            if func == "set_by_single_value" and var.size == 1:
+                value = _literal(args[2])
+            elif func == "set_by_array" and not var.dynamic:
+                value = device.static_arrays[args[1]]
+            if value is None:
+                raise NotImplementedError(
+                    f"{var.owner.name}.{var.name}: cpp_standalone can pass only values known "
+                    "in Python as run-time arguments; assign it a single value or a string"
+                )
+            out[args[0]] = (var, np.asarray(value, dtype=var.dtype).copy())
+        return out
+
+    def run_args(self, seed: int, directory: Path) -> list[str]:
+        """The command line of one run: the seed, assigned values, control signals (arrays are
+        written into `directory`, the run's own results directory)."""
+        args = ["--seed", str(int(seed))]
+
+        def array_file(name: str, values: np.ndarray) -> str:
+            path = directory / f"arg_{name}.dat"
+            np.ascontiguousarray(values).tofile(path)
+            return str(path)
+
+        for array_name, (var, value) in self.assigned().items():
+            name = f"{var.owner.name}.{var.name}"
+            if value.size == 1:
+                args.append(f"{name}={value.item()!r}")
+            else:
+                if value.shape != (var.size,):
+                    raise ValueError(f"{name}: {value.shape} values for {var.size} elements")
+                args.append(f"{name}={array_file(array_name, value)}")
+        for ta in self.signals.values():
+            values = np.asarray(ta.values)
+            args.append(f"{ta.name}.values={array_file(ta.name, values)}")
+        return args
+
+    # --- structure key -----------------------------------------------------------------------
+    def structure(self) -> dict:
+        """Everything the generated program is made of, with run-time values left out."""
+        device = b2.get_device()
+        masked = set(self.assigned())
+        queue = []
+        for n, (func, args) in enumerate(device.main_queue):
+            if func == "run_network":
+                queue.append((func, args[1]))
+            elif func.endswith("code_object"):
+                queue.append((func, args[0].name))
+            elif func.startswith("set_") and n < self.n_set and args[0] in masked:
+                queue.append((func, args[0]))
+            elif func == "set_by_array":
+                queue.append((func, args, device.static_arrays[args[1]].tolist()))
+            elif func == "seed":
+                raise AssertionError("a compiled-in seed would make the seed structure")
+            else:
+                queue.append((func, repr(args)))
+        code = {}
+        for name, obj in sorted(device.code_objects.items()):
+            blocks = [obj.code.cpp_file, obj.code.h_file]
+            for block in obj.before_after_blocks:
+                blocks += [getattr(obj.code, f"{block}_cpp_file")]
+            code[name] = hashlib.sha256("\n".join(map(str, blocks)).encode()).hexdigest()
+        return {
+            "brian2": version("brian2"),
+            "compiler": compiler_identity(),
+            "prefs": {
+                k: repr(b2.prefs[k])
+                for k in b2.prefs
+                if k.startswith(("codegen.cpp.", "devices.cpp_standalone.", "core.default_float"))
+                and k != "devices.cpp_standalone.run_cmd_unix"
+            },
+            "dt": repr(float(b2.defaultclock.dt)),
+            "code_objects": code,
+            "code_lines": {k: list(v) for k, v in device.code_lines.items()},
+            "arrays": sorted(
+                (name, str(var.dtype), None if var.dynamic else var.size, var.read_only)
+                for var, name in device.arrays.items()
+            ),
+            "timed_arrays": sorted(
+                (name, list(ta.values.shape), str(ta.values.dtype), repr(float(ta.dt)))
+                for ta, name in device.timed_arrays.items()
+            ),
+            "main": queue,
+        }
+
+    def key(self) -> str:
+        text = json.dumps(self.structure(), sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def _literal(text: str) -> float:
+    """A number as brian2 renders it into C++ ('- 0.065', 'true', '- INFINITY'): exact, since
+    brian2 renders the number's repr."""
+    words = {"INFINITY": "1e999", "true": "True", "false": "False"}
+    return float(ast.literal_eval(" ".join(words.get(w, w) for w in text.split())))
+
+
+@cache
+def compiler_identity() -> str:
+    """The C++ compiler's version and the CPU it tunes for (-march=native)."""
+    try:
+        cc = subprocess.run(["c++", "--version"], capture_output=True, text=True).stdout
+    except OSError:
+        cc = "unknown"
+    cpu = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith(("model name", "flags")):
+                cpu += line + "\n"
+                if line.startswith("flags"):
+                    break
+    return f"{cc.splitlines()[0] if cc else cc}\n{platform.machine()}\n{cpu}"
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """An exclusive lock (released by the OS if the process dies)."""
+    with open(path, "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def ensure_project(program: Program, key: str) -> tuple[Path, float]:
+    """The compiled project of `key`, compiling it if no complete one is cached.
+
+    Returns (project directory, compile seconds: 0 when reused).
+    """
+    root = cache_dir()
+    project = root / key
+    if (project / COMPLETE).exists():
+        return project, 0.0
+    with locked(root / f"{key}.lock"):
+        if (project / COMPLETE).exists():  # another job compiled it while we waited
+            return project, 0.0
+        for stale in [project, *root.glob(f".{key}.*")]:  # incomplete or from a killed compile
+            shutil.rmtree(stale, ignore_errors=True)
+        start = time.perf_counter()
+        tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=root))
+        try:
+            b2.get_device().build(directory=str(tmp), compile=True, run=False, with_output=False)
+            (tmp / "runs").mkdir()
+            (tmp / COMPLETE).write_text(json.dumps(program.structure(), default=str, indent=1))
+            tmp.rename(project)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return project, time.perf_counter() - start
+
+
+def run_project(program: Program, project: Path, seed: int) -> tuple[Path, float]:
+    """Run the compiled project for this cell; returns (results directory, seconds)."""
+    device = b2.get_device()
+    results = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=project / "runs"))
+    args = program.run_args(seed, results)
+    errors = results / "stderr.txt"
+    run_cmd = b2.prefs.devices.cpp_standalone.run_cmd_unix
+    # stderr of the binary into a file, where its silent failures can be found.
+    b2.prefs.devices.cpp_standalone.run_cmd_unix = [
+        *("sh", "-c", 'exec ./main "$@" 2>"$0"'),
+        str(errors),
+    ]
+    start = time.perf_counter()
+    try:
+        device.project_dir = str(project)
+        device.run(
+            directory=str(project),
+            results_directory=os.path.relpath(results, project),
+            with_output=False,
+            run_args=args,
+        )
+    except RuntimeError as e:
+        raise RuntimeError(f"{e}\n{_output(results)}") from None
+    finally:
+        b2.prefs.devices.cpp_standalone.run_cmd_unix = run_cmd
+    seconds = time.perf_counter() - start
+    output = _output(results)
+    finished = (results / "last_run_info.txt").exists()
+    if any(marker in output for marker in RUN_ERRORS) or not finished:
+        raise RuntimeError(f"standalone run of {project} failed:\n{output}")
+    return results, seconds
+
+
+def _output(results: Path) -> str:
+    parts = []
+    for name in ("stdout.txt", "stderr.txt"):
+        with contextlib.suppress(OSError):
+            parts.append((results / name).read_text())
+    return "\n".join(p for p in parts if p.strip())
+
+
+def simulate(params: Parameters, seed: int = 0) -> xr.Dataset:
+    """One grid cell through the compiled project of its network structure."""
+    wall_start = time.perf_counter()
+    structure_seed, events_seed = np.random.SeedSequence(seed).spawn(2)
+    memories = draw_memories(params, np.random.default_rng(structure_seed))
+    phases = expand(params)
+    controls = plan_schedule(params, phases, memories, np.random.default_rng(events_seed))
+    activate(params)
+    results = None
+    try:
+        program = Program(params, memories, controls, phases)
+        key = program.key()
+        setup = time.perf_counter() - wall_start
+        project, compile_s = ensure_project(program, key)
+        results, run_s = run_project(program, project, seed)
+        model: Model = program.model
+        record = controls.record
+        record.weights = [measure.weight_summary(model, f"w_after_{k}") for k in range(len(phases))]
+        ds = measure.to_dataset(model, params, record, memory_ages(phases, params["memory.count"]))
+        ds = ds.copy(deep=True)  # nothing may point into the results about to be removed
+    finally:
+        if results is not None:
+            shutil.rmtree(results, ignore_errors=True)
+        deactivate()
+    ds.attrs.update(provenance.attributes(params, seed, time.perf_counter() - wall_start))
+    ds.attrs.update(
+        {
+            "standalone_key": key,
+            "standalone_setup_s": float(setup),
+            "standalone_compile_s": float(compile_s),
+            "standalone_run_s": float(run_s),
+        }
+    )
+    return ds
