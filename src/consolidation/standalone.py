@@ -365,13 +365,29 @@ def _output(results: Path) -> str:
     return "\n".join(p for p in parts if p.strip())
 
 
-def simulate(params: Parameters, seed: int = 0) -> xr.Dataset:
-    """One grid cell through the compiled project of its network structure."""
-    wall_start = time.perf_counter()
+def plan(params: Parameters, seed: int):
+    """Memories and the schedule's control signals, drawn exactly as in runtime mode."""
     structure_seed, events_seed = np.random.SeedSequence(seed).spawn(2)
     memories = draw_memories(params, np.random.default_rng(structure_seed))
     phases = expand(params)
     controls = plan_schedule(params, phases, memories, np.random.default_rng(events_seed))
+    return phases, memories, controls
+
+
+def structure_key(params: Parameters, seed: int = 0) -> str:
+    """The cache key of the program for `params` (queues the program, compiles nothing)."""
+    phases, memories, controls = plan(params, seed)
+    activate(params)
+    try:
+        return Program(params, memories, controls, phases).key()
+    finally:
+        deactivate()
+
+
+def simulate(params: Parameters, seed: int = 0) -> xr.Dataset:
+    """One grid cell through the compiled project of its network structure."""
+    wall_start = time.perf_counter()
+    phases, memories, controls = plan(params, seed)
     activate(params)
     results = None
     try:

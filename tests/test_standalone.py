@@ -1,0 +1,194 @@
+"""simulation.device: cpp_standalone compiles a network structure once and runs cells through it.
+
+Real brian2 at network scale 0.2 with a 1 s night; cells run in new processes, as workflow
+jobs do, each against its own cache directory (CONSOLIDATION_CACHE). The fixture's compile
+takes 1-2 minutes on 2 cores, as does the second fresh build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import xarray as xr
+
+import consolidation
+from consolidation.parameters import ParameterError, Parameters
+
+pytestmark = pytest.mark.slow
+
+SRC = Path(consolidation.__file__).resolve().parents[1]
+
+# Encode, a day boundary (a weight operation the program runs), a night, a test.
+CELL_A = {
+    "simulation.device": "cpp_standalone",
+    "network.scale": 0.2,
+    "schedule.phases": [
+        {"phase": "encode"},
+        {"phase": "day"},
+        {"phase": "offline", "duration": 1.0},
+        {"phase": "test", "label": "post"},
+    ],
+}
+# The same structure; every kind of run-time value changed: cell and synapse constants, the
+# initial weights, learning rule, decay at the day boundary, the schedule's signals, the seed.
+CELL_B = {
+    **CELL_A,
+    "cell.v_reset": -64.0,
+    "cell.tau_e": 21.0,
+    "cell.refractory": 2.5,
+    "cell.bg_weight": 1.1,
+    "cortex.eta": 0.004,
+    "cortex.w_ee": 0.35,
+    "cortex.w_ie": 3.2,
+    "hippocampus.adaptation": 2.5,
+    "hippocampus.w_ee_max": 1.3,
+    "hippocampus.rule": "bipoo",
+    "projection.c_pre": 0.5,
+    "neuromod.ach_sleep": 0.2,
+    "encoding.weight": 2.2,
+    "memory.pattern_fraction": 0.12,
+    "sleep.swr_rate": 3.0,
+    "sleep.plasticity_gain": 30.0,
+    "day.hpc_decay": 0.3,
+}
+
+RUN = """
+import json, sys
+from consolidation.io import write_netcdf
+from consolidation.simulate import simulate
+write_netcdf(simulate(json.loads(sys.argv[1]), int(sys.argv[2])), sys.argv[3])
+"""
+
+
+def run_cell(overrides: dict, seed: int, out: Path, cache: Path) -> xr.Dataset:
+    """One cell in a new Python process (as a workflow job), its cache in `cache`."""
+    env = {**os.environ, "CONSOLIDATION_CACHE": str(cache), "PYTHONPATH": str(SRC)}
+    proc = subprocess.run(
+        [sys.executable, "-c", RUN, json.dumps(overrides), str(seed), str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return xr.load_dataset(out)
+
+
+def projects(cache: Path) -> list[Path]:
+    return [p for p in standalone_root(cache).iterdir() if p.is_dir() and not p.name[0] == "."]
+
+
+def standalone_root(cache: Path) -> Path:
+    (root,) = (cache / "consolidation").glob("standalone-brian2-*")
+    return root
+
+
+def assert_same(a: xr.Dataset, b: xr.Dataset) -> None:
+    xr.testing.assert_identical(a.drop_attrs(), b.drop_attrs())
+    params = {k: v for k, v in a.attrs.items() if k.startswith("param.")}
+    assert params == {k: v for k, v in b.attrs.items() if k.startswith("param.")}
+
+
+@pytest.fixture(scope="module")
+def fresh_a(tmp_path_factory) -> tuple[xr.Dataset, Path]:
+    """Cell A from a fresh build (the one compile of its cache)."""
+    cache = tmp_path_factory.mktemp("cache_a")
+    ds = run_cell(CELL_A, 0, cache / "a_fresh.nc", cache)
+    return ds, cache
+
+
+def test_cached_project_gives_bit_identical_dataset(fresh_a):
+    fresh, cache = fresh_a
+    assert fresh.attrs["standalone_compile_s"] > 0
+    cached = run_cell(CELL_A, 0, cache / "a_cached.nc", cache)
+    assert cached.attrs["standalone_compile_s"] == 0
+    assert cached.attrs["standalone_key"] == fresh.attrs["standalone_key"]
+    assert [p.name for p in projects(cache)] == [fresh.attrs["standalone_key"]]
+    assert_same(fresh, cached)
+    # Each run's results are removed once read.
+    assert not any((projects(cache)[0] / "runs").iterdir())
+
+
+def test_run_time_values_share_one_project_and_match_a_fresh_build(fresh_a, tmp_path):
+    fresh, cache = fresh_a
+    cached_b = run_cell(CELL_B, 1, tmp_path / "b_cached.nc", cache)
+    assert cached_b.attrs["standalone_compile_s"] == 0  # no second compile...
+    assert [p.name for p in projects(cache)] == [fresh.attrs["standalone_key"]]  # ...one project
+    assert not fresh["recall"].equals(cached_b["recall"])  # the values reached the binary
+    # B's own fresh build (its values compiled in as literals) gives the same dataset.
+    other = tmp_path / "cache_b"
+    fresh_b = run_cell(CELL_B, 1, tmp_path / "b_fresh.nc", other)
+    assert fresh_b.attrs["standalone_compile_s"] > 0
+    assert fresh_b.attrs["standalone_key"] == cached_b.attrs["standalone_key"]
+    assert_same(fresh_b, cached_b)
+
+
+@pytest.fixture(scope="module")
+def key_a() -> str:
+    return key_in_new_process(CELL_A)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"network.scale": 0.25},  # group sizes
+        {
+            "schedule.phases": [
+                *CELL_A["schedule.phases"][:2],
+                {"phase": "offline"},
+                {"phase": "test"},
+            ]
+        },  # noqa: E501  a night's length
+        {"schedule.phases": [CELL_A["schedule.phases"][i] for i in (0, 2, 3)]},  # no day boundary
+        {"cortex.p_ee": 0.25},  # a connection probability (compiled into the connect code)
+        {"cell.bg_rate": 1.5},  # Poisson background (compiled into PoissonInput)
+        {"simulation.dt": 0.1},
+    ],
+)
+def test_changed_structure_gets_another_project(change, key_a):
+    assert key_in_new_process({**CELL_A, **change}) != key_a
+
+
+def test_run_time_values_keep_the_key(key_a):
+    assert key_in_new_process(CELL_B, seed=1) == key_a
+
+
+def test_changed_equations_get_another_project(key_a):
+    patch = "network.PLASTIC_ON_POST += 'x += 0\\n'"
+    assert key_in_new_process(CELL_A, patch=patch) != key_a
+
+
+KEY = """
+import json, sys
+from consolidation import network, standalone
+from consolidation.parameters import Parameters
+{patch}
+params = Parameters.from_overrides(json.loads(sys.argv[1]))
+print(standalone.structure_key(params, int(sys.argv[2])))
+"""
+
+
+def key_in_new_process(overrides: dict, seed: int = 0, patch: str = "") -> str:
+    """The structure key of a cell, computed as a job would (brian2 numbers some generated
+    names after the objects alive in the process, so a second network built in one process
+    can get different names, hence another key: safe, but it would compile again)."""
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    code = KEY.format(patch=patch)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(overrides), str(seed)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc.stdout.split()[-1]
+
+
+def test_downscaling_is_rejected_in_standalone():
+    with pytest.raises(ParameterError, match="sleep.downscale"):
+        Parameters.from_overrides({"simulation.device": "cpp_standalone", "sleep.downscale": 0.2})
+    Parameters.from_overrides({"simulation.device": "runtime", "sleep.downscale": 0.2})
