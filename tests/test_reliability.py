@@ -193,7 +193,8 @@ def test_the_study_dataset_records_its_provenance(runs):
     _, work, _ = runs
     ds = read_netcdf(work / TARGET)
     config = yaml.safe_load(ds.attrs["config_yaml"])  # as used, schema defaults filled in
-    assert config["studies"] == CONFIG["studies"] and config["fixed"] == CONFIG["fixed"]
+    used = {name: {"kind": "network", **study} for name, study in CONFIG["studies"].items()}
+    assert config["studies"] == used and config["fixed"] == CONFIG["fixed"]
     assert config["plots"]["dpi"] == 40 and config["plots"]["context"] == "paper"
     assert len(ds.attrs["config_sha256"]) == 64
     assert len(ds.attrs["code_revision"]) == 40 and ds.attrs["code_dirty"] in (0, 1)
@@ -298,6 +299,7 @@ import runpy, sys
 from types import SimpleNamespace as NS
 script, out, log, mem, runtime = sys.argv[1:6]
 smk = NS(
+    rule="simulate",
     wildcards=NS(study="s", cell="sleep.duration~30", seed="0"),
     params=NS(overrides={"network.scale": 0.2, "sleep.duration": 30, "memory.count": 3}),
     resources=NS(mem_mb=float(mem), runtime=float(runtime)),
