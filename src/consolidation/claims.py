@@ -344,39 +344,30 @@ def _parse_claim(
         raise ClaimError(
             f"{here}: unknown key(s) {_show(unknown)}; allowed: {', '.join(COMPARE_KEYS[kind])}"
         )
-    if kind in ("level", "match"):
-        return Claim(
-            name=name.strip(),
-            variable=variable,
-            kind=kind,
-            expect=expect,
-            select=select,
-            reference=reference.strip(),
-            **_reference_value(here, kind, compare),
-        )
     cells = (
         kind == "contrast"
         and "axis" not in compare
         and "by" not in compare
         and all(isinstance(compare.get(k), Mapping) for k in ("a", "b"))
     )
-    if cells:  # two points of the grid, each a mapping of dimension -> value
-        axis = by = None
-        a = _point(f"{here} 'a'", compare["a"], dims, select, coords)
-        b = _point(f"{here} 'b'", compare["b"], dims, select, coords)
+    if kind in ("level", "match"):
+        compared = _reference_value(here, kind, compare)
+    elif cells:  # two points of the grid, each a mapping of dimension -> value
+        compared = {
+            "a": _point(f"{here} 'a'", compare["a"], dims, select, coords),
+            "b": _point(f"{here} 'b'", compare["b"], dims, select, coords),
+        }
     else:
-        axis, by, a, b = _along(here, kind, compare, variable, variables, dims, select, coords)
+        along = _along(here, kind, compare, variable, variables, dims, select, coords)
+        compared = dict(zip(("axis", "by", "a", "b"), along, strict=True))
     return Claim(
         name=name.strip(),
         variable=variable,
         kind=kind,
         expect=expect,
         select=select,
-        axis=axis,
-        by=by,
-        a=a,
-        b=b,
         reference=reference.strip(),
+        **compared,
     )
 
 
