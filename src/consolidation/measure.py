@@ -198,6 +198,14 @@ def to_dataset(model: Model, params: Parameters, record: Record, ages: list[int]
             "recall: rate of uncued pattern cells minus rate of cells outside the "
             "pattern during a partial cue",
         ),
+        # Ribot's gradient is stated in this difference: how much recall depends on the
+        # hippocampus, falling as a memory is consolidated (Kim & Fanselow 1992).
+        "lesion_deficit": _var(
+            ("probe", "memory"),
+            recall[..., HIPPOCAMPUS.index("intact")] - recall[..., HIPPOCAMPUS.index("lesioned")],
+            "Hz",
+            "recall lost to a hippocampal lesion: intact minus lesioned recall",
+        ),
         "memory_age": _var(
             ("memory",),
             np.array(ages),

@@ -19,7 +19,8 @@ LIF = """
 dv/dt = (v_rest + I_ctrl - a - v) / tau_m : volt (unless refractory)
 da/dt = -a / tau_a : volt            # spike-triggered adaptation (0 in inhibitory cells)
 tau_a : second (shared, constant)    # adaptation decay
-a_jump : volt (shared, constant)     # adaptation per spike
+a_jump : volt (shared, constant)     # adaptation per spike at zero acetylcholine
+ach_adaptation : 1 (shared, constant) # fraction of a_jump that full acetylcholine suppresses
 tau_m : second (shared, constant)   # membrane time constant
 v_rest : volt (shared, constant)    # resting potential
 v_th : volt (shared, constant)      # spike threshold
@@ -120,7 +121,10 @@ class Model:
 def population(name: str, n: int, kind: str, params: Parameters, signals) -> b2.NeuronGroup:
     """A LIF population; kind is 'cortex', 'hpc_e' or 'hpc_i'; signals: the control signals."""
     eqs = {"cortex": CORTEX_CELLS, "hpc_e": HIPPOCAMPUS_E_CELLS, "hpc_i": HIPPOCAMPUS_I_CELLS}[kind]
-    reset = "v = v_reset; a += a_jump"
+    # Acetylcholine blocks the slow afterhyperpolarisation (Madison & Nicoll 1984; Barkai &
+    # Hasselmo 1994): in low-ACh sleep adaptation ends ripple bursts, in high-ACh wake an
+    # assembly can fire through a whole cue.
+    reset = "v = v_reset; a += a_jump * (1 - ach_adaptation * acetylcholine(t))"
     group = b2.NeuronGroup(
         # Forward Euler: the ripple-locked drive depends on t, which rules out "exact"; with
         # dt <= 0.2 ms against tau >= 10 ms its error is far below the input noise.
@@ -146,6 +150,7 @@ def population(name: str, n: int, kind: str, params: Parameters, signals) -> b2.
     area = {"ctx_e": "cortex", "hpc_e": "hippocampus"}.get(name)
     group.tau_a = params.q(f"{area}.tau_adaptation") if area else 1 * b2.second
     group.a_jump = params.q(f"{area}.adaptation") if area else 0 * b2.mV
+    group.ach_adaptation = params["neuromod.ach_adaptation"]
     return group
 
 

@@ -236,6 +236,14 @@ SPECS: dict[str, Spec] = {
     "neuromod.ach_feedback": _s(
         0.75, "fraction of hippocampus->cortex transmission that full ACh suppresses", **FRACTION
     ),
+    # Half, so that a fresh hippocampal trace recalls through a whole cue while the slow AHP
+    # still ends reverberation between cues (full block leaves an index firing on).
+    "neuromod.ach_adaptation": _s(
+        0.5,
+        "fraction of excitatory cells' spike-triggered adaptation that full ACh suppresses "
+        "(muscarinic block of the slow AHP)",
+        **FRACTION,
+    ),
     "neuromod.dopamine": _s(
         1.0, "novelty/dopamine factor on hippocampal learning during encoding", low=0.0, high=10.0
     ),
