@@ -18,27 +18,36 @@ def numpy_target():
 
 
 @pytest.mark.parametrize("ach", [0.0, 1.0])
-def test_acetylcholine_blocks_part_of_the_adaptation(ach, numpy_target):
-    """Each spike of a hippocampal E cell adds a_jump * (1 - ach_adaptation * ACh) to its
-    adaptation, so after a burst `a` is that jump times the decay-weighted spike count."""
+@pytest.mark.parametrize(
+    "name, kind, area, blocked",
+    [("hpc_e", "hpc_e", "hippocampus", 0.6), ("ctx_e", "cortex", "cortex", 0.0)],
+)
+def test_acetylcholine_blocks_part_of_the_hippocampal_adaptation(
+    ach, name, kind, area, blocked, numpy_target
+):
+    """Each spike of a hippocampal E cell adds a_jump * (1 - ach_hpc_adaptation * ACh) to its
+    adaptation, a cortical E cell the whole a_jump; after a burst `a` is that jump times the
+    decay-weighted spike count."""
     b2.start_scope()
     params = Parameters.from_overrides(
-        {"neuromod.ach_adaptation": 0.6, "hippocampus.adaptation": 2.0}
+        {"neuromod.ach_hpc_adaptation": 0.6, f"{area}.adaptation": 2.0}
     )
     dt = 0.1 * b2.ms
     b2.defaultclock.dt = dt
+    drive = b2.TimedArray([30.0] * b2.mV, dt=1 * b2.second)
     signals = {
         "acetylcholine": b2.TimedArray([ach], dt=1 * b2.second),
-        "hippocampus_offset": b2.TimedArray([30.0] * b2.mV, dt=1 * b2.second),
+        "hippocampus_offset": drive,
+        "cortex_offset": drive,
     }
-    cells = population("hpc_e", 3, "hpc_e", params, signals)
+    cells = population(name, 3, kind, params, signals)
     cells.v = params.q("cell.v_reset")
     spikes = b2.SpikeMonitor(cells)
     net = b2.Network(cells, spikes)
     duration = 100 * b2.ms
     net.run(duration)
-    tau = params.q("hippocampus.tau_adaptation")
-    jump = params.q("hippocampus.adaptation") * (1 - 0.6 * ach)
+    tau = params.q(f"{area}.tau_adaptation")
+    jump = params.q(f"{area}.adaptation") * (1 - blocked * ach)
     for i in range(3):
         t = spikes.t[spikes.i == i]
         assert len(t) > 3, "the drive should make the cell fire repeatedly"

@@ -121,9 +121,10 @@ class Model:
 def population(name: str, n: int, kind: str, params: Parameters, signals) -> b2.NeuronGroup:
     """A LIF population; kind is 'cortex', 'hpc_e' or 'hpc_i'; signals: the control signals."""
     eqs = {"cortex": CORTEX_CELLS, "hpc_e": HIPPOCAMPUS_E_CELLS, "hpc_i": HIPPOCAMPUS_I_CELLS}[kind]
-    # Acetylcholine blocks the slow afterhyperpolarisation (Madison & Nicoll 1984; Barkai &
-    # Hasselmo 1994): in low-ACh sleep adaptation ends ripple bursts, in high-ACh wake an
-    # assembly can fire through a whole cue.
+    # Acetylcholine blocks part of the hippocampal slow afterhyperpolarisation (Madison &
+    # Nicoll 1984): in low-ACh sleep adaptation ends ripple bursts, in high-ACh wake an index
+    # can fire through a whole cue. Cortical adaptation is left whole: blocked in wake, it let
+    # well-learned assemblies reverberate and potentiate themselves during wake rest.
     reset = "v = v_reset; a += a_jump * (1 - ach_adaptation * acetylcholine(t))"
     group = b2.NeuronGroup(
         # Forward Euler: the ripple-locked drive depends on t, which rules out "exact"; with
@@ -150,7 +151,7 @@ def population(name: str, n: int, kind: str, params: Parameters, signals) -> b2.
     area = {"ctx_e": "cortex", "hpc_e": "hippocampus"}.get(name)
     group.tau_a = params.q(f"{area}.tau_adaptation") if area else 1 * b2.second
     group.a_jump = params.q(f"{area}.adaptation") if area else 0 * b2.mV
-    group.ach_adaptation = params["neuromod.ach_adaptation"]
+    group.ach_adaptation = params["neuromod.ach_hpc_adaptation"] if name == "hpc_e" else 0.0
     return group
 
 

@@ -237,10 +237,10 @@ SPECS: dict[str, Spec] = {
         0.75, "fraction of hippocampus->cortex transmission that full ACh suppresses", **FRACTION
     ),
     # Half, so that a fresh hippocampal trace recalls through a whole cue while the slow AHP
-    # still ends reverberation between cues (full block leaves an index firing on).
-    "neuromod.ach_adaptation": _s(
+    # still ends reverberation between cues (a full block leaves an index firing on).
+    "neuromod.ach_hpc_adaptation": _s(
         0.5,
-        "fraction of excitatory cells' spike-triggered adaptation that full ACh suppresses "
+        "fraction of hippocampal E cells' spike-triggered adaptation that full ACh suppresses "
         "(muscarinic block of the slow AHP)",
         **FRACTION,
     ),
