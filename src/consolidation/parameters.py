@@ -224,8 +224,11 @@ SPECS: dict[str, Spec] = {
     "neuromod.ach_wake": _s(1.0, "acetylcholine level in wake (encoding, wake rest)", **FRACTION),
     "neuromod.ach_sleep": _s(0.0, "acetylcholine level in NREM sleep", **FRACTION),
     "neuromod.ach_test": _s(1.0, "acetylcholine level during recall tests", **FRACTION),
+    # Half: at 0.3 consolidated assemblies reactivated while a new memory was encoded and
+    # bound to its index (Hasselmo & Bower 1992 measured stronger suppression of intrinsic
+    # fibres by cholinergic agonists).
     "neuromod.ach_recurrent": _s(
-        0.3, "fraction of cortical E->E transmission that full ACh suppresses", **FRACTION
+        0.5, "fraction of cortical E->E transmission that full ACh suppresses", **FRACTION
     ),
     "neuromod.ach_hpc_recurrent": _s(
         0.8,
