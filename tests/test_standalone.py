@@ -127,6 +127,43 @@ def test_run_time_values_share_one_project_and_match_a_fresh_build(fresh_a, tmp_
     assert_same(fresh_b, cached_b)
 
 
+BATCH = """
+import json, sys
+from consolidation.io import write_netcdf
+from consolidation.simulate import simulate, simulate_seeds
+a, b, out = json.loads(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3]
+for ds in simulate_seeds(a, [2, 0]):
+    write_netcdf(ds, f"{out}/a_{ds.attrs['seed']}.nc")
+write_netcdf(simulate(b, 1), f"{out}/b_1.nc")
+"""
+
+
+def test_cells_in_one_process_compile_once_and_match_each_alone(fresh_a, tmp_path):
+    """A batch of seeds (the network built once, the binary re-run), then a cell with other
+    run-time values, all in one process: no recompile, each as if run alone."""
+    fresh, cache = fresh_a
+    env = {**os.environ, "CONSOLIDATION_CACHE": str(cache), "PYTHONPATH": str(SRC)}
+    args = [json.dumps(CELL_A), json.dumps(CELL_B), str(tmp_path)]
+    proc = subprocess.run(
+        [sys.executable, "-c", BATCH, *args], capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    batch = {name: xr.load_dataset(tmp_path / f"{name}.nc") for name in ("a_2", "a_0", "b_1")}
+    assert [p.name for p in projects(cache)] == [fresh.attrs["standalone_key"]]
+    for ds in batch.values():
+        assert ds.attrs["standalone_key"] == fresh.attrs["standalone_key"]
+        assert ds.attrs["standalone_compile_s"] == 0
+    assert [batch[n].attrs["standalone_batch_position"] for n in ("a_2", "a_0")] == [0, 1]
+    assert_same(batch["a_0"], fresh)  # second in its batch, built for seed 2
+    alone = {
+        "a_2": run_cell(CELL_A, 2, tmp_path / "a_2_alone.nc", cache),
+        "b_1": run_cell(CELL_B, 1, tmp_path / "b_1_alone.nc", cache),
+    }
+    for name, ds in alone.items():
+        assert_same(batch[name], ds)
+    assert not batch["a_0"]["recall"].equals(batch["a_2"]["recall"])  # the seeds reached it
+
+
 @pytest.fixture(scope="module")
 def key_a() -> str:
     return key_in_new_process(CELL_A)
@@ -173,9 +210,7 @@ print(standalone.structure_key(params, int(sys.argv[2])))
 
 
 def key_in_new_process(overrides: dict, seed: int = 0, patch: str = "") -> str:
-    """The structure key of a cell, computed as a job would (brian2 numbers some generated
-    names after the objects alive in the process, so a second network built in one process
-    can get different names, hence another key: safe, but it would compile again)."""
+    """The structure key of a cell, computed in a new process as a job would."""
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     code = KEY.format(patch=patch)
     proc = subprocess.run(
