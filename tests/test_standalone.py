@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 import xarray as xr
+import yaml
+from conftest import job_counts, snakemake_command
 
 import consolidation
 from consolidation.parameters import ParameterError, Parameters
@@ -162,6 +164,46 @@ def test_cells_in_one_process_compile_once_and_match_each_alone(fresh_a, tmp_pat
     for name, ds in alone.items():
         assert_same(batch[name], ds)
     assert not batch["a_0"]["recall"].equals(batch["a_2"]["recall"])  # the seeds reached it
+
+
+def test_workflow_runs_standalone_cells_in_seed_batches(fresh_a, tmp_path):
+    """Real snakemake on a config with `simulation.device: cpp_standalone` fixed and two seeds
+    per job: one file per seed, each the same as the cell run alone; the compiled project of
+    the fixture is reused (cells differ in run-time values only)."""
+    fresh, cache = fresh_a
+    fixed = {k: v for k, v in CELL_A.items() if k != "schedule.phases"}
+    config = {
+        "fixed": {**fixed, "schedule": {"phases": CELL_A["schedule.phases"]}},
+        "studies": {
+            "batched": {
+                "description": "two cells, two seeds per job",
+                "grid": {"sleep.disruption": [0.0, 1.0]},
+                "seeds": [0, 2],
+                "figures": ["main_effect"],
+            }
+        },
+        "batch": {"seeds": 2},
+        "plots": {"dpi": 40},
+    }
+    configfile = tmp_path / "config.yaml"
+    configfile.write_text(yaml.safe_dump(config, sort_keys=False))
+    env = {**os.environ, "CONSOLIDATION_CACHE": str(cache), "PYTHONPATH": str(SRC)}
+    cmd = [*snakemake_command(tmp_path, configfile=configfile), "--cores", "2"]
+    proc = subprocess.run(
+        [*cmd, "--replace-workflow-config"], capture_output=True, text=True, cwd=tmp_path, env=env
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert job_counts(proc.stdout + proc.stderr)["simulate_seeds_0_2"] == 2
+    cells = tmp_path / "results" / "batched" / "cells"
+    files = sorted(str(p.relative_to(cells)) for p in cells.rglob("*.nc"))
+    assert files == [f"sleep.disruption~{v}/seed~{s}.nc" for v in (0, 1) for s in (0, 2)]
+    assert [p.name for p in projects(cache)] == [fresh.attrs["standalone_key"]]
+    assert_same(xr.load_dataset(cells / "sleep.disruption~0" / "seed~0.nc"), fresh)
+    second = xr.load_dataset(cells / "sleep.disruption~1" / "seed~2.nc")
+    assert second.attrs["standalone_batch_position"] == 1
+    assert second.attrs["standalone_compile_s"] == 0
+    study = xr.load_dataset(tmp_path / "results" / "batched" / "batched.nc")
+    assert study.sizes["seed"] == 2 and (tmp_path / "results" / "report.html").exists()
 
 
 @pytest.fixture(scope="module")
