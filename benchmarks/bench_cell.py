@@ -651,6 +651,9 @@ def main() -> None:
         help="smoke run: 4 cells with 2 s nights, snakemake -n on 1,000 and 100,000 cells, "
         "collect 500 cells",
     )
+    parser.add_argument(
+        "--scale", type=float, help="network.scale (default: the default config's, 0.5)"
+    )
     parser.add_argument("--out", type=Path, help="also write the figures as JSON and .md")
     parser.add_argument(
         "--parts",
@@ -673,6 +676,8 @@ def main() -> None:
     ]
     collect_cells = args.collect_cells or (500 if args.quick else 10_000)
     fixed = default_fixed()
+    if args.scale:
+        fixed["network.scale"] = args.scale
     if args.quick:  # short nights and wakes: the same network and code, less simulated time
         fixed.update({"sleep.duration": 2, "wake.duration": 2})
     work = args.workdir or Path(tempfile.mkdtemp(prefix="bench-cell-"))
