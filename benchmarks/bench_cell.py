@@ -654,6 +654,14 @@ def main() -> None:
     parser.add_argument(
         "--scale", type=float, help="network.scale (default: the default config's, 0.5)"
     )
+    parser.add_argument(
+        "--seeds", type=int, help="seeds per grid cell (default 3 when they divide --cells)"
+    )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        help="compiled projects (default: <workdir>/cache, empty: the cold part compiles)",
+    )
     parser.add_argument("--out", type=Path, help="also write the figures as JSON and .md")
     parser.add_argument(
         "--parts",
@@ -682,10 +690,10 @@ def main() -> None:
         fixed.update({"sleep.duration": 2, "wake.duration": 2})
     work = args.workdir or Path(tempfile.mkdtemp(prefix="bench-cell-"))
     work.mkdir(parents=True, exist_ok=True)
-    config = study_config(cells, fixed)
+    config = study_config(cells, fixed, seeds=args.seeds)
     jobs = jobs_of(config, work / "jobs")
-    compiled = study_config(cells, {**fixed, **COMPILED}, batch=True)
-    cache = work / "cache"  # compiled projects of this benchmark (cold at first)
+    compiled = study_config(cells, {**fixed, **COMPILED}, seeds=args.seeds, batch=True)
+    cache = args.cache or work / "cache"  # compiled projects of this benchmark (cold at first)
 
     results: dict[str, Any] = {
         "command": " ".join(["benchmarks/bench_cell.py", *sys.argv[1:]]),
@@ -699,7 +707,7 @@ def main() -> None:
         "grid": {
             "cells": cells,
             "shape": "{} values of {} x {} seeds".format(
-                *[grid_shape(cells)[0], AXIS], grid_shape(cells)[1]
+                *[grid_shape(cells, args.seeds)[0], AXIS], grid_shape(cells, args.seeds)[1]
             ),
             "fixed": fixed,
         },
