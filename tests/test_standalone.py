@@ -111,8 +111,9 @@ def test_cached_project_gives_bit_identical_dataset(fresh_a):
     assert cached.attrs["standalone_key"] == fresh.attrs["standalone_key"]
     assert [p.name for p in projects(cache)] == [fresh.attrs["standalone_key"]]
     assert_same(fresh, cached)
-    # Each run's results are removed once read.
+    # Each run's results are removed once read; the compiler's output is in the project.
     assert not any((projects(cache)[0] / "runs").iterdir())
+    assert "main" in (projects(cache)[0] / "compile.log").read_text()
 
 
 def test_run_time_values_share_one_project_and_match_a_fresh_build(fresh_a, tmp_path):

@@ -47,6 +47,7 @@ import os
 import platform
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -102,6 +103,7 @@ for (size_t _i = 0; _i < brian::_random_generators.size(); _i++)
 # The binary reports a run-time argument it could not use on stderr but exits 0.
 RUN_ERRORS = ("Error reading", "Could not read", "Cannot set", "does not match")
 COMPLETE = "structure.json"  # written last into a compiled project
+COMPILE_LOG = "compile.log"  # the compiler's output, kept in the project
 
 
 def cache_dir() -> Path:
@@ -327,6 +329,26 @@ def compiler_identity() -> str:
 
 
 @contextlib.contextmanager
+def output_to(path: Path) -> Iterator[None]:
+    """This process's stdout and stderr, at the file descriptors, into `path`: the compiler's
+    hundreds of lines go to the project's compile log, not to the console of every job."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    try:
+        with open(path, "w") as f:
+            os.dup2(f.fileno(), 1)
+            os.dup2(f.fileno(), 2)
+            yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        for fd, copy in zip((1, 2), saved, strict=True):
+            os.dup2(copy, fd)
+            os.close(copy)
+
+
+@contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
     """An exclusive lock (released by the OS if the process dies)."""
     with open(path, "w") as f:
@@ -354,7 +376,14 @@ def ensure_project(program: Program, key: str) -> tuple[Path, float]:
         start = time.perf_counter()
         tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=root))
         try:
-            b2.get_device().build(directory=str(tmp), compile=True, run=False, with_output=False)
+            try:
+                with output_to(tmp / COMPILE_LOG):
+                    b2.get_device().build(
+                        directory=str(tmp), compile=True, run=False, with_output=False
+                    )
+            except Exception as err:
+                log = (tmp / COMPILE_LOG).read_text(errors="replace").splitlines()
+                raise RuntimeError(f"{err}\n" + "\n".join(log[-40:])) from err
             (tmp / "runs").mkdir()
             (tmp / COMPLETE).write_text(json.dumps(program.structure(), default=str, indent=1))
             tmp.rename(project)
