@@ -1,6 +1,7 @@
-"""Snakemake entry point of rules simulate and simulate_window: one grid cell and seed -> one
-netCDF file (the network through its schedule; or, for simulate_window, the STDP window of one
-synapse, consolidation.stdp).
+"""Snakemake entry point of rules simulate, simulate_seeds_* and simulate_window: one grid cell
+and seed -> one netCDF file (the network through its schedule; or, for simulate_window, the STDP
+window of one synapse, consolidation.stdp); a simulate_seeds_* job runs several seeds of one grid
+cell in this one process, writing each seed's file as soon as it is done.
 
 The job's ``mem_mb`` and ``runtime`` resources are enforced here, also when it runs locally: a
 watchdog stops the simulation when its resident memory passes ``mem_mb``, a timer when it runs
@@ -17,7 +18,7 @@ import threading
 import time
 
 from consolidation.io import write_netcdf
-from consolidation.simulate import simulate
+from consolidation.simulate import simulate_seeds
 from consolidation.stdp import simulate_window
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -91,7 +92,11 @@ def limits(mem_mb: float | None, runtime_min: float | None, what: str):
 
 
 def main(smk) -> None:
-    what = f"simulate {smk.wildcards.study} {smk.wildcards.cell} seed {smk.wildcards.seed}"
+    # A batch rule (simulate_seeds_*) runs several seeds of one grid cell, one output each.
+    seeds = list(getattr(smk.params, "seeds", None) or [int(smk.wildcards.seed)])
+    outputs = dict(zip(seeds, smk.output, strict=True))
+    which = f"seed {seeds[0]}" if len(seeds) == 1 else f"seeds {', '.join(map(str, seeds))}"
+    what = f"simulate {smk.wildcards.study} {smk.wildcards.cell} {which}"
     resources = smk.resources
     mem_mb = getattr(resources, "mem_mb", None)
     runtime = getattr(resources, "runtime", None)
@@ -100,25 +105,33 @@ def main(smk) -> None:
         contextlib.redirect_stdout(log),
         contextlib.redirect_stderr(log),
     ):
-        print(f"cell {smk.wildcards.cell}, seed {smk.wildcards.seed}: {smk.params.overrides}")
+        print(f"cell {smk.wildcards.cell}, {which}: {smk.params.overrides}")
         print(f"limits: mem_mb {mem_mb}, runtime {runtime} min", flush=True)
         start = time.perf_counter()
         fired: list[str] = []
         try:
             with limits(mem_mb, runtime, what) as fired:
-                run = simulate_window if smk.rule == "simulate_window" else simulate
-                ds = run(dict(smk.params.overrides), int(smk.wildcards.seed))
-                ds.attrs.update({"study": smk.wildcards.study, "cell": smk.wildcards.cell})
-                write_netcdf(ds, smk.output[0])
+                overrides = dict(smk.params.overrides)
+                if smk.rule == "simulate_window":
+                    datasets = (simulate_window(overrides, seed) for seed in seeds)
+                else:
+                    datasets = simulate_seeds(overrides, seeds)
+                for seed, ds in zip(seeds, datasets, strict=True):
+                    ds.attrs.update({"study": smk.wildcards.study, "cell": smk.wildcards.cell})
+                    write_netcdf(ds, outputs[seed])
+                    report(seed, ds)
         except Exception:
             if not fired:
                 raise
             print(f"{fired[0]} (after {time.perf_counter() - start:.1f} s)", flush=True)
             print(fired[0], file=sys.__stderr__, flush=True)
             sys.exit(1)
-        print(f"wall time {ds.attrs['wall_time_s']:.1f} s")
-        if int(ds.get("runaway", 0)) or int(ds.get("non_finite", 0)):
-            print("flagged: runaway activity or NaN/infinite state (see the dataset's flags)")
+
+
+def report(seed: int, ds) -> None:
+    print(f"seed {seed}: wall time {ds.attrs['wall_time_s']:.1f} s", flush=True)
+    if int(ds.get("runaway", 0)) or int(ds.get("non_finite", 0)):
+        print("flagged: runaway activity or NaN/infinite state (see the dataset's flags)")
 
 
 main(snakemake)  # noqa: F821 (the script directive defines `snakemake`)

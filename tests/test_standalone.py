@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 import xarray as xr
+import yaml
+from conftest import job_counts, snakemake_command
 
 import consolidation
 from consolidation.parameters import ParameterError, Parameters
@@ -109,8 +111,9 @@ def test_cached_project_gives_bit_identical_dataset(fresh_a):
     assert cached.attrs["standalone_key"] == fresh.attrs["standalone_key"]
     assert [p.name for p in projects(cache)] == [fresh.attrs["standalone_key"]]
     assert_same(fresh, cached)
-    # Each run's results are removed once read.
+    # Each run's results are removed once read; the compiler's output is in the project.
     assert not any((projects(cache)[0] / "runs").iterdir())
+    assert "main" in (projects(cache)[0] / "compile.log").read_text()
 
 
 def test_run_time_values_share_one_project_and_match_a_fresh_build(fresh_a, tmp_path):
@@ -125,6 +128,83 @@ def test_run_time_values_share_one_project_and_match_a_fresh_build(fresh_a, tmp_
     assert fresh_b.attrs["standalone_compile_s"] > 0
     assert fresh_b.attrs["standalone_key"] == cached_b.attrs["standalone_key"]
     assert_same(fresh_b, cached_b)
+
+
+BATCH = """
+import json, sys
+from consolidation.io import write_netcdf
+from consolidation.simulate import simulate, simulate_seeds
+a, b, out = json.loads(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3]
+for ds in simulate_seeds(a, [2, 0]):
+    write_netcdf(ds, f"{out}/a_{ds.attrs['seed']}.nc")
+write_netcdf(simulate(b, 1), f"{out}/b_1.nc")
+"""
+
+
+def test_cells_in_one_process_compile_once_and_match_each_alone(fresh_a, tmp_path):
+    """A batch of seeds (the network built once, the binary re-run), then a cell with other
+    run-time values, all in one process: no recompile, each as if run alone."""
+    fresh, cache = fresh_a
+    env = {**os.environ, "CONSOLIDATION_CACHE": str(cache), "PYTHONPATH": str(SRC)}
+    args = [json.dumps(CELL_A), json.dumps(CELL_B), str(tmp_path)]
+    proc = subprocess.run(
+        [sys.executable, "-c", BATCH, *args], capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    batch = {name: xr.load_dataset(tmp_path / f"{name}.nc") for name in ("a_2", "a_0", "b_1")}
+    assert [p.name for p in projects(cache)] == [fresh.attrs["standalone_key"]]
+    for ds in batch.values():
+        assert ds.attrs["standalone_key"] == fresh.attrs["standalone_key"]
+        assert ds.attrs["standalone_compile_s"] == 0
+    assert [batch[n].attrs["standalone_batch_position"] for n in ("a_2", "a_0")] == [0, 1]
+    assert_same(batch["a_0"], fresh)  # second in its batch, built for seed 2
+    alone = {
+        "a_2": run_cell(CELL_A, 2, tmp_path / "a_2_alone.nc", cache),
+        "b_1": run_cell(CELL_B, 1, tmp_path / "b_1_alone.nc", cache),
+    }
+    for name, ds in alone.items():
+        assert_same(batch[name], ds)
+    assert not batch["a_0"]["recall"].equals(batch["a_2"]["recall"])  # the seeds reached it
+
+
+def test_workflow_runs_standalone_cells_in_seed_batches(fresh_a, tmp_path):
+    """Real snakemake on a config with `simulation.device: cpp_standalone` fixed and two seeds
+    per job: one file per seed, each the same as the cell run alone; the compiled project of
+    the fixture is reused (cells differ in run-time values only)."""
+    fresh, cache = fresh_a
+    fixed = {k: v for k, v in CELL_A.items() if k != "schedule.phases"}
+    config = {
+        "fixed": {**fixed, "schedule": {"phases": CELL_A["schedule.phases"]}},
+        "studies": {
+            "batched": {
+                "description": "two cells, two seeds per job",
+                "grid": {"sleep.disruption": [0.0, 1.0]},
+                "seeds": [0, 2],
+                "figures": ["main_effect"],
+            }
+        },
+        "batch": {"seeds": 2},
+        "plots": {"dpi": 40},
+    }
+    configfile = tmp_path / "config.yaml"
+    configfile.write_text(yaml.safe_dump(config, sort_keys=False))
+    env = {**os.environ, "CONSOLIDATION_CACHE": str(cache), "PYTHONPATH": str(SRC)}
+    cmd = [*snakemake_command(tmp_path, configfile=configfile), "--cores", "2"]
+    proc = subprocess.run(
+        [*cmd, "--replace-workflow-config"], capture_output=True, text=True, cwd=tmp_path, env=env
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert job_counts(proc.stdout + proc.stderr)["simulate_seeds_0_2"] == 2
+    cells = tmp_path / "results" / "batched" / "cells"
+    files = sorted(str(p.relative_to(cells)) for p in cells.rglob("*.nc"))
+    assert files == [f"sleep.disruption~{v}/seed~{s}.nc" for v in (0, 1) for s in (0, 2)]
+    assert [p.name for p in projects(cache)] == [fresh.attrs["standalone_key"]]
+    assert_same(xr.load_dataset(cells / "sleep.disruption~0" / "seed~0.nc"), fresh)
+    second = xr.load_dataset(cells / "sleep.disruption~1" / "seed~2.nc")
+    assert second.attrs["standalone_batch_position"] == 1
+    assert second.attrs["standalone_compile_s"] == 0
+    study = xr.load_dataset(tmp_path / "results" / "batched" / "batched.nc")
+    assert study.sizes["seed"] == 2 and (tmp_path / "results" / "report.html").exists()
 
 
 @pytest.fixture(scope="module")
@@ -173,9 +253,7 @@ print(standalone.structure_key(params, int(sys.argv[2])))
 
 
 def key_in_new_process(overrides: dict, seed: int = 0, patch: str = "") -> str:
-    """The structure key of a cell, computed as a job would (brian2 numbers some generated
-    names after the objects alive in the process, so a second network built in one process
-    can get different names, hence another key: safe, but it would compile again)."""
+    """The structure key of a cell, computed in a new process as a job would."""
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     code = KEY.format(patch=patch)
     proc = subprocess.run(

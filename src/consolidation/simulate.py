@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import brian2 as b2
@@ -85,3 +86,27 @@ def simulate(params: Parameters | dict | None = None, seed: int = 0) -> xr.Datas
     ds = measure.to_dataset(model, params, record, memory_ages(phases, params["memory.count"]))
     ds.attrs.update(provenance.attributes(params, seed, time.perf_counter() - wall_start))
     return ds
+
+
+def simulate_seeds(params: Parameters | dict | None, seeds: Iterable[int]) -> Iterator[xr.Dataset]:
+    """Several seeds of one grid cell in this process, in order, each dataset as it is done.
+
+    Each is identical to ``simulate(params, seed)`` in a fresh process. With cpp_standalone the
+    network is built once and the compiled program re-run per seed; in runtime mode each seed
+    is a full ``simulate`` (the process start, imports and loading of the compiled Cython code
+    are what a batch saves).
+    """
+    if not isinstance(params, Parameters):
+        params = Parameters.from_overrides(params)
+    if params["simulation.device"] == "cpp_standalone":
+        from consolidation import standalone
+
+        yield from standalone.simulate_seeds(params, seeds)
+        return
+    from consolidation.standalone import forget_objects
+
+    for seed in seeds:
+        # brian2 names unnamed objects after the live ones and the names enter the Cython
+        # code: without this a second cell would compile its code objects again.
+        forget_objects()
+        yield simulate(params, seed)

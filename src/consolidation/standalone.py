@@ -28,6 +28,11 @@ alters the program (sizes, durations, equations, connection probabilities, code)
 one. Projects are compiled under a lock into a temporary directory and renamed into place, so
 two jobs never compile the same project at once and a killed compile leaves nothing that looks
 complete. Each run writes its results into its own directory, removed after reading.
+
+Several cells can run in one process: each starts from a fresh device with brian2's earlier
+objects gone, so it generates the same names (hence the same key) as in a fresh process. The
+seeds of one grid cell (:func:`simulate_seeds`) share even the Python build of the network:
+they differ only in run-time values.
 """
 
 from __future__ import annotations
@@ -35,15 +40,17 @@ from __future__ import annotations
 import ast
 import contextlib
 import fcntl
+import gc
 import hashlib
 import json
 import os
 import platform
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -96,6 +103,7 @@ for (size_t _i = 0; _i < brian::_random_generators.size(); _i++)
 # The binary reports a run-time argument it could not use on stderr but exits 0.
 RUN_ERRORS = ("Error reading", "Could not read", "Cannot set", "does not match")
 COMPLETE = "structure.json"  # written last into a compiled project
+COMPILE_LOG = "compile.log"  # the compiler's output, kept in the project
 
 
 def cache_dir() -> Path:
@@ -105,6 +113,21 @@ def cache_dir() -> Path:
     return path
 
 
+def forget_objects() -> None:
+    """Let an earlier cell's brian2 objects die, so a new cell's generated names restart.
+
+    brian2 names objects without an explicit name (``poissoninput_binomial``, ``network``,
+    ``..._codeobject``) after the objects of that kind still alive, and the names enter the
+    generated code. brian2 keeps the statements it translated in a cache that holds on to the
+    functions they call (a PoissonInput's binomial sampler), so a second cell in one process
+    would otherwise get ``poissoninput_binomial_4``: other code, another key, a recompile.
+    """
+    from brian2.codegen.translation import make_statements
+
+    make_statements._cache.clear()
+    gc.collect()
+
+
 def activate(params: Parameters) -> None:
     """A fresh cpp_standalone device (forgetting any earlier cell's network)."""
     from consolidation.simulate import configure_brian
@@ -112,6 +135,7 @@ def activate(params: Parameters) -> None:
     device = b2.get_device()
     if isinstance(device, b2.devices.cpp_standalone.device.CPPStandaloneDevice):
         device.reinit()
+    forget_objects()
     b2.set_device("cpp_standalone", build_on_run=False)
     configure_brian(params)
 
@@ -120,6 +144,7 @@ def deactivate() -> None:
     """Back to runtime mode, so that later runtime cells in this process are unaffected."""
     b2.get_device().reinit()
     b2.set_device("runtime")
+    forget_objects()
 
 
 class Program:
@@ -186,10 +211,23 @@ class Program:
             out[args[0]] = (var, np.asarray(value, dtype=var.dtype).copy())
         return out
 
-    def run_args(self, seed: int, directory: Path) -> list[str]:
+    def run_args(self, seed: int, directory: Path, controls=None) -> list[str]:
         """The command line of one run: the seed, assigned values, control signals (arrays are
-        written into `directory`, the run's own results directory)."""
+        written into `directory`, the run's own results directory).
+
+        `controls`: another seed's control signals for the same program (default: the ones it
+        was built with); a batch of seeds builds the program once and runs it with each.
+        """
         args = ["--seed", str(int(seed))]
+        values = {name: np.asarray(ta.values) for name, ta in self.signals.items()}
+        if controls is not None:
+            values = signal_values(controls)
+            for name, ta in self.signals.items():
+                if values[name].shape != np.shape(ta.values):
+                    raise ValueError(
+                        f"control signal {name}: {values[name].shape} values, the program "
+                        f"was built for {np.shape(ta.values)} (another schedule length)"
+                    )
 
         def array_file(name: str, values: np.ndarray) -> str:
             path = directory / f"arg_{name}.dat"
@@ -204,9 +242,8 @@ class Program:
                 if value.shape != (var.size,):
                     raise ValueError(f"{name}: {value.shape} values for {var.size} elements")
                 args.append(f"{name}={array_file(array_name, value)}")
-        for ta in self.signals.values():
-            values = np.asarray(ta.values)
-            args.append(f"{ta.name}.values={array_file(ta.name, values)}")
+        for name, ta in self.signals.items():
+            args.append(f"{ta.name}.values={array_file(ta.name, values[name])}")
         return args
 
     # --- structure key -----------------------------------------------------------------------
@@ -262,6 +299,11 @@ class Program:
         return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
+def signal_values(controls) -> dict[str, np.ndarray]:
+    """The control signals' values in SI units as the program reads them, by equation name."""
+    return {name: np.asarray(ta.values) for name, ta in controls.timed_arrays().items()}
+
+
 def _literal(text: str) -> float:
     """A number as brian2 renders it into C++ ('- 0.065', 'true', '- INFINITY'): exact, since
     brian2 renders the number's repr."""
@@ -284,6 +326,26 @@ def compiler_identity() -> str:
                 if line.startswith("flags"):
                     break
     return f"{cc.splitlines()[0] if cc else cc}\n{platform.machine()}\n{cpu}"
+
+
+@contextlib.contextmanager
+def output_to(path: Path) -> Iterator[None]:
+    """This process's stdout and stderr, at the file descriptors, into `path`: the compiler's
+    hundreds of lines go to the project's compile log, not to the console of every job."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    try:
+        with open(path, "w") as f:
+            os.dup2(f.fileno(), 1)
+            os.dup2(f.fileno(), 2)
+            yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        for fd, copy in zip((1, 2), saved, strict=True):
+            os.dup2(copy, fd)
+            os.close(copy)
 
 
 @contextlib.contextmanager
@@ -314,7 +376,14 @@ def ensure_project(program: Program, key: str) -> tuple[Path, float]:
         start = time.perf_counter()
         tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=root))
         try:
-            b2.get_device().build(directory=str(tmp), compile=True, run=False, with_output=False)
+            try:
+                with output_to(tmp / COMPILE_LOG):
+                    b2.get_device().build(
+                        directory=str(tmp), compile=True, run=False, with_output=False
+                    )
+            except Exception as err:
+                log = (tmp / COMPILE_LOG).read_text(errors="replace").splitlines()
+                raise RuntimeError(f"{err}\n" + "\n".join(log[-40:])) from err
             (tmp / "runs").mkdir()
             (tmp / COMPLETE).write_text(json.dumps(program.structure(), default=str, indent=1))
             tmp.rename(project)
@@ -324,11 +393,11 @@ def ensure_project(program: Program, key: str) -> tuple[Path, float]:
         return project, time.perf_counter() - start
 
 
-def run_project(program: Program, project: Path, seed: int) -> tuple[Path, float]:
+def run_project(program: Program, project: Path, seed: int, controls=None) -> tuple[Path, float]:
     """Run the compiled project for this cell; returns (results directory, seconds)."""
     device = b2.get_device()
     results = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=project / "runs"))
-    args = program.run_args(seed, results)
+    args = program.run_args(seed, results, controls)
     errors = results / "stderr.txt"
     run_cmd = b2.prefs.devices.cpp_standalone.run_cmd_unix
     # stderr of the binary into a file, where its silent failures can be found.
@@ -386,32 +455,64 @@ def structure_key(params: Parameters, seed: int = 0) -> str:
 
 def simulate(params: Parameters, seed: int = 0) -> xr.Dataset:
     """One grid cell through the compiled project of its network structure."""
+    (ds,) = simulate_seeds(params, [seed])
+    return ds
+
+
+def simulate_seeds(params: Parameters, seeds: Iterable[int]) -> Iterator[xr.Dataset]:
+    """The seeds of one grid cell, in order, through one compiled project.
+
+    The network is built in Python once, for the first seed: seeds differ only in run-time
+    values (the seed itself and the control signals, which carry the memories and the night's
+    events), so every further seed only plans its schedule and runs the binary again. Each
+    dataset is bit-identical to the same seed run alone (tests/test_standalone.py). Yields each
+    dataset as soon as it is measured, so a caller can write it before the next one runs.
+    """
+    seeds = [int(s) for s in seeds]
+    if not seeds:
+        return
     wall_start = time.perf_counter()
-    phases, memories, controls = plan(params, seed)
+    phases, memories, controls = plan(params, seeds[0])
     activate(params)
-    results = None
     try:
         program = Program(params, memories, controls, phases)
         key = program.key()
-        setup = time.perf_counter() - wall_start
         project, compile_s = ensure_project(program, key)
-        results, run_s = run_project(program, project, seed)
+        setup = time.perf_counter() - wall_start - compile_s
+        for n, seed in enumerate(seeds):
+            if n:
+                wall_start = time.perf_counter()
+                phases, memories, controls = plan(params, seed)
+            ds, run_s = _run_seed(program, project, params, seed, phases, memories, controls)
+            ds.attrs.update(provenance.attributes(params, seed, time.perf_counter() - wall_start))
+            ds.attrs.update(
+                {
+                    "standalone_key": key,
+                    # the network's Python build and the compile are paid by a batch's first
+                    # seed only
+                    "standalone_setup_s": float(setup if n == 0 else 0.0),
+                    "standalone_compile_s": float(compile_s if n == 0 else 0.0),
+                    "standalone_run_s": float(run_s),
+                    "standalone_batch_position": n,
+                    "standalone_batch_size": len(seeds),
+                }
+            )
+            yield ds
+    finally:
+        deactivate()
+
+
+def _run_seed(program: Program, project: Path, params, seed, phases, memories, controls):
+    """Run one seed through the program and measure it; (dataset, binary seconds)."""
+    results = None
+    try:
+        results, run_s = run_project(program, project, seed, controls)
         model: Model = program.model
+        model.memories = memories  # the seed's own memories (the network does not hold them)
         record = controls.record
         record.weights = [measure.weight_summary(model, f"w_after_{k}") for k in range(len(phases))]
         ds = measure.to_dataset(model, params, record, memory_ages(phases, params["memory.count"]))
-        ds = ds.copy(deep=True)  # nothing may point into the results about to be removed
+        return ds.copy(deep=True), run_s  # nothing may point into the results about to go
     finally:
         if results is not None:
             shutil.rmtree(results, ignore_errors=True)
-        deactivate()
-    ds.attrs.update(provenance.attributes(params, seed, time.perf_counter() - wall_start))
-    ds.attrs.update(
-        {
-            "standalone_key": key,
-            "standalone_setup_s": float(setup),
-            "standalone_compile_s": float(compile_s),
-            "standalone_run_s": float(run_s),
-        }
-    )
-    return ds

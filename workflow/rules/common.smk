@@ -42,8 +42,60 @@ def study_names(kind):
     return "|".join(names) if names else "(?!)"
 
 
-# Which rule makes a study's cells (rule simulate or simulate_window).
-NETWORK_STUDIES = study_names("network")
+class SeedBatch:
+    """One run of seeds that one job simulates for a grid cell of the studies that have it."""
+
+    def __init__(self, seeds, studies):
+        self.seeds = list(seeds)
+        self.names = list(studies)
+        self.studies = "|".join(re.escape(name) for name in studies)
+        # rule names are identifiers; the file label is the seeds as a grid value writes them
+        self.rule = "simulate_seeds_" + "_".join(map(str, self.seeds))
+        self.label = "seeds~" + ",".join(map(str, self.seeds))
+        self.outputs = [
+            f"results/{{study}}/cells/{{cell}}/seed~{seed}.nc" for seed in self.seeds
+        ]
+        self.log = f"results/logs/{{study}}/simulate/{{cell}}/{self.label}.log"
+        self.benchmark = (
+            f"results/benchmarks/{{study}}/simulate/{{cell}}/{self.label}.tsv"
+        )
+        # the runtime resource is per simulation: a batch runs several
+        self.runtime = SIMULATE_RESOURCES["runtime"] * len(self.seeds)
+
+
+def seed_batches(size):
+    """Each network study's seeds cut, in order, into runs of `size`; one rule per distinct run.
+
+    A rule's outputs are fixed patterns, so the seeds of a batch are written into its rule;
+    each study uses exactly the runs of its own seeds, so a cell file has one rule that makes
+    it. (A cell shared with another study for some seeds only, when the two list different
+    seeds, re-runs those seeds in its batch; the other study's copy is the one read.)
+    """
+    if size <= 1:
+        return {}
+    runs = {}
+    for study in STUDIES.values():
+        if study.kind == "network":
+            for k in range(0, len(study.seeds), size):
+                runs.setdefault(tuple(study.seeds[k : k + size]), []).append(study.name)
+    return {run: SeedBatch(run, names) for run, names in runs.items()}
+
+
+BATCH_SEEDS = config["batch"]["seeds"]
+SEED_BATCHES = seed_batches(BATCH_SEEDS)
+
+
+def batch_of(study, seed):
+    """The batch whose job simulates `seed` for a grid cell of `study` (None: one per seed)."""
+    for run, batch in SEED_BATCHES.items():
+        if seed in run and study in batch.names:
+            return batch
+    return None
+
+
+# Which rule makes a study's cells (rule simulate, a simulate_seeds_* batch rule, or
+# simulate_window).
+NETWORK_STUDIES = study_names("network") if not SEED_BATCHES else "(?!)"
 WINDOW_STUDIES = study_names("stdp_window")
 
 
@@ -107,9 +159,7 @@ def report_inputs(wildcards):
         "figures": [f for study in STUDIES.values() for f in figure_files(study)],
         "benchmarks": list(
             dict.fromkeys(
-                "results/benchmarks/{}/simulate/{}/seed~{}.tsv".format(
-                    *study.owner(cell.path, seed), seed
-                )
+                simulate_benchmark(*study.owner(cell.path, seed), seed)
                 for study in STUDIES.values()
                 for cell in study.cells
                 for seed in study.seeds
@@ -118,6 +168,13 @@ def report_inputs(wildcards):
         "claims": [f"results/{name}/claims.json" for name in STUDIES],
         "code": REPORT_CODE,
     }
+
+
+def simulate_benchmark(study, cell, seed):
+    """The benchmark file of the job that simulates `seed` of a grid cell of `study`."""
+    batch = batch_of(study, seed)
+    label = batch.label if batch else f"seed~{seed}"
+    return f"results/benchmarks/{study}/simulate/{cell}/{label}.tsv"
 
 
 def report_studies(wildcards):
