@@ -4,8 +4,9 @@ window of one synapse, consolidation.stdp); a simulate_seeds_* job runs several 
 cell in this one process, writing each seed's file as soon as it is done.
 
 The job's ``mem_mb`` and ``runtime`` resources are enforced here, also when it runs locally: a
-watchdog stops the simulation when its resident memory passes ``mem_mb``, a timer when it runs
-longer than ``runtime`` minutes, each with a message that says which limit and how to raise it.
+watchdog thread stops the simulation when its resident memory passes ``mem_mb`` or when it runs
+longer than ``runtime`` minutes, with a message that says which limit and how to raise it (and
+ends the process if brian2's compiled code does not give the main thread back within seconds).
 The output is written atomically (a temporary file renamed into place), so a job that is stopped
 or killed never leaves a file that looks complete.
 """
@@ -22,6 +23,8 @@ from consolidation.simulate import simulate_seeds
 from consolidation.stdp import simulate_window
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
+# How long a limit waits for the main thread to stop by itself before the process is ended.
+STUCK_GRACE_S = 10.0
 
 
 class ResourceExceeded(RuntimeError):
@@ -38,57 +41,55 @@ def limits(mem_mb: float | None, runtime_min: float | None, what: str):
     """Raise ResourceExceeded in the main thread when memory or time go over the resources.
 
     Yields the list of limits that fired: brian2 may wrap the exception in its own, so the
-    caller checks the list rather than the exception type.
+    caller checks the list rather than the exception type. A signal only lands when the main
+    thread is back in Python, and a brian2 run can stay in compiled code for minutes: if the
+    main thread has not stopped STUCK_GRACE_S after a limit fired, the process is ended.
     """
     reason: list[str] = []
     done = threading.Event()
+    deadline = time.monotonic() + float(runtime_min) * 60 if runtime_min else None
 
     def stop(signum, frame):
         raise ResourceExceeded(reason[0] if reason else f"{what}: stopped")
 
+    def over() -> str | None:
+        rss = resident_mb()
+        if mem_mb and rss > mem_mb:
+            return (
+                f"{what}: exceeded its memory resource: resident memory {rss:.0f} MB > "
+                f"mem_mb {mem_mb:g} MB (raise resources.simulate.mem_mb in the config)"
+            )
+        if deadline and time.monotonic() > deadline:
+            return (
+                f"{what}: exceeded its runtime resource: still running after "
+                f"{float(runtime_min) * 60:.0f} s (runtime {runtime_min:g} min; raise "
+                "resources.simulate.runtime in the config)"
+            )
+        return None
+
     def watch():
         while not done.wait(0.2):
-            rss = resident_mb()
-            if rss > mem_mb:
-                reason.append(
-                    f"{what}: exceeded its memory resource: resident memory {rss:.0f} MB > "
-                    f"mem_mb {mem_mb:g} MB (raise resources.simulate.mem_mb in the config)"
-                )
+            if message := over():
+                reason.append(message)
                 signal.pthread_kill(threading.main_thread().ident, signal.SIGUSR1)
-                if not done.wait(10):  # stuck in compiled code: stop the process itself
-                    print(reason[0], flush=True)
-                    print(reason[0], file=sys.__stderr__, flush=True)
+                if not done.wait(STUCK_GRACE_S):
+                    print(message, flush=True)
+                    print(message, file=sys.__stderr__, flush=True)
                     os._exit(1)
                 return
 
-    old = {s: signal.getsignal(s) for s in (signal.SIGUSR1, signal.SIGALRM)}
+    old = signal.getsignal(signal.SIGUSR1)
     signal.signal(signal.SIGUSR1, stop)
-    if runtime_min:
-        seconds = float(runtime_min) * 60
-        reason_runtime = (
-            f"{what}: exceeded its runtime resource: still running after {seconds:.0f} s "
-            f"(runtime {runtime_min:g} min; raise resources.simulate.runtime in the config)"
-        )
-
-        def alarm(signum, frame):
-            reason.insert(0, reason_runtime)
-            raise ResourceExceeded(reason_runtime)
-
-        signal.signal(signal.SIGALRM, alarm)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-    watcher = threading.Thread(target=watch, daemon=True) if mem_mb else None
-    if watcher:
-        watcher.start()
+    if mem_mb or runtime_min:
+        threading.Thread(target=watch, daemon=True).start()
     try:
         yield reason
     except MemoryError:
         reason.insert(0, f"{what}: ran out of memory (mem_mb {mem_mb})")
         raise ResourceExceeded(reason[0]) from None
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
         done.set()
-        for s, handler in old.items():
-            signal.signal(s, handler)
+        signal.signal(signal.SIGUSR1, old)
 
 
 def main(smk) -> None:
