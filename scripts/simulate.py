@@ -67,16 +67,31 @@ def limits(mem_mb: float | None, runtime_min: float | None, what: str):
             )
         return None
 
+    lock = threading.Lock()  # no signal is sent once the main thread has left the limits
+
+    def send() -> bool:
+        with lock:
+            if done.is_set():
+                return False
+            signal.pthread_kill(threading.main_thread().ident, signal.SIGUSR1)
+            return True
+
     def watch():
         while not done.wait(0.2):
             if message := over():
-                reason.append(message)
-                signal.pthread_kill(threading.main_thread().ident, signal.SIGUSR1)
-                if not done.wait(STUCK_GRACE_S):
-                    print(message, flush=True)
-                    print(message, file=sys.__stderr__, flush=True)
-                    os._exit(1)
+                break
+        else:
+            return
+        reason.append(message)
+        give_up = time.monotonic() + STUCK_GRACE_S
+        while time.monotonic() < give_up:
+            # Again until it stops: an exception raised while Python runs a finaliser (brian2
+            # and gc run many) is printed and dropped, and that signal is lost.
+            if not send() or done.wait(0.5):
                 return
+        print(message, flush=True)
+        print(message, file=sys.__stderr__, flush=True)
+        os._exit(1)
 
     old = signal.getsignal(signal.SIGUSR1)
     signal.signal(signal.SIGUSR1, stop)
@@ -88,8 +103,9 @@ def limits(mem_mb: float | None, runtime_min: float | None, what: str):
         reason.insert(0, f"{what}: ran out of memory (mem_mb {mem_mb})")
         raise ResourceExceeded(reason[0]) from None
     finally:
-        done.set()
-        signal.signal(signal.SIGUSR1, old)
+        with lock:
+            done.set()
+            signal.signal(signal.SIGUSR1, old)
 
 
 def main(smk) -> None:
