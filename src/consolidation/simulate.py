@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -88,6 +89,21 @@ def simulate(params: Parameters | dict | None = None, seed: int = 0) -> xr.Datas
     return ds
 
 
+def forget_objects() -> None:
+    """Let an earlier cell's brian2 objects die, so a new cell's generated names restart.
+
+    brian2 names objects without an explicit name (``poissoninput_binomial``, ``network``,
+    ``..._codeobject``) after the objects of that kind still alive, and the names enter the
+    generated code. brian2 keeps the statements it translated in a cache that holds on to the
+    functions they call (a PoissonInput's binomial sampler), so a second cell in one process
+    would otherwise get ``poissoninput_binomial_4``: other code, another key, a recompile.
+    """
+    from brian2.codegen.translation import make_statements
+
+    make_statements._cache.clear()
+    gc.collect()
+
+
 def simulate_seeds(params: Parameters | dict | None, seeds: Iterable[int]) -> Iterator[xr.Dataset]:
     """Several seeds of one grid cell in this process, in order, each dataset as it is done.
 
@@ -103,8 +119,6 @@ def simulate_seeds(params: Parameters | dict | None, seeds: Iterable[int]) -> It
 
         yield from standalone.simulate_seeds(params, seeds)
         return
-    from consolidation.standalone import forget_objects
-
     for seed in seeds:
         # brian2 names unnamed objects after the live ones and the names enter the Cython
         # code: without this a second cell would compile its code objects again.

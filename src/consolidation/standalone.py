@@ -40,7 +40,6 @@ from __future__ import annotations
 import ast
 import contextlib
 import fcntl
-import gc
 import hashlib
 import json
 import os
@@ -113,24 +112,9 @@ def cache_dir() -> Path:
     return path
 
 
-def forget_objects() -> None:
-    """Let an earlier cell's brian2 objects die, so a new cell's generated names restart.
-
-    brian2 names objects without an explicit name (``poissoninput_binomial``, ``network``,
-    ``..._codeobject``) after the objects of that kind still alive, and the names enter the
-    generated code. brian2 keeps the statements it translated in a cache that holds on to the
-    functions they call (a PoissonInput's binomial sampler), so a second cell in one process
-    would otherwise get ``poissoninput_binomial_4``: other code, another key, a recompile.
-    """
-    from brian2.codegen.translation import make_statements
-
-    make_statements._cache.clear()
-    gc.collect()
-
-
 def activate(params: Parameters) -> None:
     """A fresh cpp_standalone device (forgetting any earlier cell's network)."""
-    from consolidation.simulate import configure_brian
+    from consolidation.simulate import configure_brian, forget_objects
 
     device = b2.get_device()
     if isinstance(device, b2.devices.cpp_standalone.device.CPPStandaloneDevice):
@@ -142,6 +126,8 @@ def activate(params: Parameters) -> None:
 
 def deactivate() -> None:
     """Back to runtime mode, so that later runtime cells in this process are unaffected."""
+    from consolidation.simulate import forget_objects
+
     b2.get_device().reinit()
     b2.set_device("runtime")
     forget_objects()
