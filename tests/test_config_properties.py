@@ -53,6 +53,8 @@ def _paths_and_bad_values():
         (("plots", "context"), TEXT.filter(lambda t: t not in {"paper", "notebook", "talk"})),
         (("resources", "simulate", "mem_mb"), st.one_of(st.integers(max_value=99), TEXT)),
         (("resources", "simulate", "runtime"), st.one_of(st.integers(max_value=0), NON_FINITE)),
+        (("batch", "seeds"), st.one_of(st.integers(max_value=0), st.integers(min_value=1001))),
+        (("batch", "seeds"), st.one_of(TEXT, st.floats(min_value=1.5, max_value=9.5), NON_FINITE)),
         (("only",), st.one_of(TEXT, st.lists(st.integers(), min_size=1, max_size=2))),
         (("only",), st.just(["no_such_study"])),
     ]
@@ -128,11 +130,12 @@ def test_bad_parameter_values_are_rejected_naming_the_parameter(case):
 
 
 LEVELS = {
-    (): {"fixed", "only", "studies", "plots", "resources"},
+    (): {"fixed", "only", "studies", "plots", "resources", "batch"},
     ("studies", STUDY): {"description", "kind", "fixed", "grid", "seeds", "figures"},
     ("plots",): {"dpi", "context", "style", "palette", "font_scale"},
     ("resources",): {"simulate"},
     ("resources", "simulate"): {"mem_mb", "runtime"},
+    ("batch",): {"seeds"},
 }
 
 

@@ -395,6 +395,10 @@ def _expand_studies(config: Mapping[str, Any]) -> dict[str, Study]:
             raise ConfigError(
                 f"config 'only': no study named {_show(name)}; studies: {', '.join(out)}"
             )
+    # JSON schema's "integer" admits 2.0; the batch rules need an int
+    batch = (config.get("batch") or {}).get("seeds", 1)
+    if not isinstance(batch, int) or isinstance(batch, bool):
+        raise ConfigError(f"config 'batch' 'seeds': expected a whole number, got {_show(batch)}")
     chosen = {k: v for k, v in out.items() if not only or k in only}
     _share_identical_cells(chosen)
     return chosen
