@@ -2,16 +2,24 @@
 
 Runs one cell per seed for sleep, wake and disrupted sleep and prints recall, replay content
 and weights, e.g. ``python -m consolidation.diagnose network.scale=0.5 --seeds 0 1``.
+
+``--study NAME`` instead runs each grid cell of a study of a workflow config (``--config``,
+default ``config/config.yaml``; several files merge as snakemake merges them; the study's and the config's ``fixed`` settings, then the
+``key=value`` overrides) and prints recall per memory: its age in nights, intact and lesioned
+recall and the lesion deficit, per seed and as the mean over seeds. That is the view behind the
+Ribot gradient, e.g. ``python -m consolidation.diagnose --study ribot --seeds 0 1 2``.
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 import numpy as np
 import yaml
 
+from consolidation.grid import load_studies
 from consolidation.parameters import Parameters
 from consolidation.simulate import simulate
 
@@ -57,13 +65,59 @@ def summarize(ds) -> str:
     return "\n".join(lines)
 
 
+def per_memory(ds) -> np.ndarray:
+    """Rows of (age, intact, lesioned, deficit) per memory at the last probe."""
+    recall = ds.recall.isel(probe=-1)
+    return np.column_stack(
+        [
+            ds.memory_age.values,
+            recall.sel(hippocampus="intact").values,
+            recall.sel(hippocampus="lesioned").values,
+            ds.lesion_deficit.isel(probe=-1).values,
+        ]
+    )
+
+
+def diagnose_study(configs: list[Path], name: str, base: dict, seeds: list[int]) -> None:
+    from snakemake.utils import update_config
+
+    config: dict = {}
+    for path in configs:
+        update_config(config, yaml.safe_load(path.read_text()))
+    studies = load_studies(config)
+    if name not in studies:
+        raise SystemExit(f"no study named {name!r}; studies: {', '.join(studies)}")
+    for cell in studies[name].cells:
+        rows = []
+        for seed in seeds:
+            t0 = time.perf_counter()
+            ds = simulate(Parameters.from_overrides({**cell.overrides, **base}), seed)
+            rows.append(per_memory(ds))
+            print(f"{name} {cell.path} seed {seed} ({time.perf_counter() - t0:.1f} s)")
+            print(_table(rows[-1]))
+        print(f"{name} {cell.path}: mean over seeds {seeds}")
+        print(_table(np.mean(rows, axis=0)))
+
+
+def _table(rows: np.ndarray) -> str:
+    lines = ["  memory  age  intact  lesioned  deficit (Hz)"]
+    for m, (age, intact, lesioned, deficit) in enumerate(rows):
+        lines.append(f"  {m:6d} {age:4.1f} {intact:7.1f} {lesioned:9.1f} {deficit:8.1f}")
+    return "\n".join(lines)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("overrides", nargs="*", help="dotted.key=value (YAML value)")
     ap.add_argument("--seeds", type=int, nargs="+", default=[0])
     ap.add_argument("--conditions", nargs="+", default=list(CONDITIONS))
+    ap.add_argument("--study", help="per-memory recall for each grid cell of this study")
+    ap.add_argument("--config", type=Path, nargs="+", default=[Path("config/config.yaml")])
     args = ap.parse_args()
     base = {k: yaml.safe_load(v) for k, v in (o.split("=", 1) for o in args.overrides)}
+    if args.study:
+        diagnose_study(args.config, args.study, base, args.seeds)
+        return
     lesioned = {c: [] for c in args.conditions}
     for seed in args.seeds:
         for cond in args.conditions:
