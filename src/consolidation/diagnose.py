@@ -4,10 +4,11 @@ Runs one cell per seed for sleep, wake and disrupted sleep and prints recall, re
 and weights, e.g. ``python -m consolidation.diagnose network.scale=0.5 --seeds 0 1``.
 
 ``--study NAME`` instead runs each grid cell of a study of a workflow config (``--config``,
-default ``config/config.yaml``; several files merge as snakemake merges them; the study's and the config's ``fixed`` settings, then the
-``key=value`` overrides) and prints recall per memory: its age in nights, intact and lesioned
-recall and the lesion deficit, per seed and as the mean over seeds. That is the view behind the
-Ribot gradient, e.g. ``python -m consolidation.diagnose --study ribot --seeds 0 1 2``.
+default ``config/config.yaml``; several files merge as snakemake merges them) with the config's
+and the study's ``fixed`` settings, then the ``key=value`` overrides, and prints recall per
+memory: its age in nights, intact and lesioned recall and the lesion deficit, per seed and as
+the mean over seeds. That is the view behind the Ribot gradient, e.g.
+``python -m consolidation.diagnose --study ribot --seeds 0 1 2``.
 """
 
 from __future__ import annotations
