@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 $$HOME/.pyenv/versions/3.13*/bin/python3.1
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: venv run figures report test test-fast lint format bench lock clean verify
+.PHONY: venv run figures report test test-fast lint format bench lock clean clean-cache verify
 
 venv: $(VENV)/.installed
 
@@ -65,3 +65,9 @@ lock:
 
 clean:
 	rm -rf $(VENV) .snakemake results
+
+# The compiled code (brian2's Cython cache and the cpp_standalone projects) of every version;
+# the next run compiles what it needs again.
+CACHE_ROOT := $(or $(CONSOLIDATION_CACHE),$(XDG_CACHE_HOME),$(HOME)/.cache)/consolidation
+clean-cache:
+	rm -rf $(CACHE_ROOT)
