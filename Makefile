@@ -52,8 +52,9 @@ format: venv
 	$(BIN)/ruff check --fix .
 	$(BIN)/snakefmt workflow
 
+# BENCH_ARGS: options of benchmarks/bench_cell.py, e.g. BENCH_ARGS="--out bench.json".
 bench: venv
-	$(BIN)/python benchmarks/bench_cell.py
+	$(BIN)/python benchmarks/bench_cell.py $(BENCH_ARGS)
 
 # Re-resolve the newest versions and rewrite the lock (needs the package index).
 lock:

@@ -147,6 +147,20 @@ def test_full_config_merges_over_the_default_and_validates():
     assert all(c.overrides["network.scale"] == 1.0 for s in studies.values() for c in s.cells)
 
 
+def test_compiled_overlay_compiles_every_network_study_with_all_seeds_in_one_job():
+    from snakemake.utils import update_config
+
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    for overlay in ("full.yaml", "compiled.yaml"):
+        update_config(config, yaml.safe_load((REPO / "config" / overlay).read_text()))
+    studies = load_studies(config)
+    network = [s for s in studies.values() if s.kind == "network"]
+    assert network and config["batch"]["seeds"] == max(len(s.seeds) for s in network)
+    assert all(
+        c.overrides["simulation.device"] == "cpp_standalone" for s in network for c in s.cells
+    )
+
+
 def test_snakemake_lint_is_clean():
     proc = subprocess.run(
         [sys.executable, "-m", "snakemake", "--lint"], cwd=REPO, capture_output=True, text=True
