@@ -205,8 +205,9 @@ class Program:
         was built with); a batch of seeds builds the program once and runs it with each.
         """
         args = ["--seed", str(int(seed))]
-        values = {name: np.asarray(ta.values) for name, ta in self.signals.items()}
-        if controls is not None:
+        if controls is None:
+            values = {name: np.asarray(ta.values) for name, ta in self.signals.items()}
+        else:
             values = signal_values(controls)
             for name, ta in self.signals.items():
                 if values[name].shape != np.shape(ta.values):
