@@ -33,7 +33,7 @@ figures: venv
 N ?= 3
 RESULTS ?= results
 verify: venv
-	$(BIN)/python scripts/verify.py $(RESULTS) -n $(N)
+	$(BIN)/consolidation-verify $(RESULTS) -n $(N)
 
 test: venv
 	$(BIN)/python -m pytest
@@ -46,6 +46,7 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/snakefmt --check workflow
 	$(BIN)/snakemake --lint
+	$(BIN)/lint-imports
 
 format: venv
 	$(BIN)/ruff format .

@@ -151,7 +151,7 @@ def write_yaml(path: Path, data: Any) -> Path:
 
 def jobs_of(config: dict[str, Any], out_dir: Path) -> list[dict[str, Any]]:
     """Every simulation job of the config: overrides, seed and an output path."""
-    from consolidation.grid import load_studies
+    from consolidation.studies.grid import load_studies
 
     jobs = []
     for name, study in load_studies(json.loads(json.dumps(config))).items():
@@ -200,8 +200,8 @@ def tail(path: Path, n: int = 30) -> str:
 def alone_worker(jobs_path: str, out_path: str, template: str) -> None:
     """Subprocess: each grid cell's seeds through ``simulate_seeds`` (cpp_standalone) in this
     one process; per cell the binary's run and the whole call."""
-    from consolidation.io import write_netcdf
-    from consolidation.simulate import simulate_seeds
+    from consolidation import simulate_seeds
+    from consolidation.results.io import write_netcdf
 
     jobs = json.loads(Path(jobs_path).read_text())
     cells: dict[str, list[dict[str, Any]]] = {}
@@ -360,7 +360,7 @@ def part_c(jobs: list[dict[str, Any]], work: Path) -> dict[str, Any]:
 
 
 def part_dry(cells: int, fixed: dict[str, Any], work: Path) -> dict[str, Any]:
-    from consolidation.grid import ConfigError, load_studies
+    from consolidation.studies.grid import ConfigError, load_studies
 
     wd = work / f"dry-{cells}"
     config = study_config(cells, fixed, seeds=10 if cells >= 20 else None)
@@ -404,7 +404,7 @@ def synthesize(template: Path, config: dict[str, Any], root: Path) -> tuple[dict
     import h5py
     import numpy as np
 
-    from consolidation.grid import load_studies
+    from consolidation.studies.grid import load_studies
 
     (study,) = load_studies(json.loads(json.dumps(config))).values()
     table, files = [], []

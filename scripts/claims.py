@@ -2,8 +2,8 @@
 
 import contextlib
 
-from consolidation.claims import dumps, evaluate_study, format_effect
-from consolidation.io import read_netcdf, write_text
+from consolidation.results.io import read_netcdf, write_text
+from consolidation.studies.claims import dumps, evaluate_study, format_effect
 
 
 def main(smk) -> None:

@@ -7,8 +7,13 @@ parameters of its path); a bad one stops the job with one message naming the fil
 import contextlib
 import sys
 
-from consolidation.collect import CellFileError, check_shared_parameters, collect_study, read_cell
-from consolidation.io import write_netcdf
+from consolidation.results.collect import (
+    CellFileError,
+    check_shared_parameters,
+    collect_study,
+    read_cell,
+)
+from consolidation.results.io import write_netcdf
 
 
 def main(smk) -> None:

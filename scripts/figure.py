@@ -2,8 +2,8 @@
 
 import contextlib
 
-from consolidation import plots
-from consolidation.io import read_netcdf
+from consolidation.present import plots
+from consolidation.results.io import read_netcdf
 
 
 def main(smk) -> None:

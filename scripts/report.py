@@ -1,14 +1,14 @@
 """Snakemake entry point of rule report: datasets, figures, claims, benchmarks -> report.html.
 
-The rule has every input, so the page is complete; consolidation.report also reports a partial
-results folder (``python -m consolidation.report results``), naming what is missing.
+The rule has every input, so the page is complete; `consolidation-report results` also reports
+a partial results folder, naming what is missing.
 """
 
 import contextlib
 from pathlib import Path
 
-from consolidation.io import write_text
-from consolidation.report import build_report
+from consolidation.present.report import build_report
+from consolidation.results.io import write_text
 
 
 def main(smk) -> None:

@@ -1,6 +1,6 @@
 """Snakemake entry point of rules simulate, simulate_seeds_* and simulate_window: one grid cell
 and seed -> one netCDF file (the network through its schedule; or, for simulate_window, the STDP
-window of one synapse, consolidation.stdp); a simulate_seeds_* job runs several seeds of one grid
+window of one synapse, backends.stdp_window); a simulate_seeds_* job runs several seeds of one grid
 cell in this one process, writing each seed's file as soon as it is done.
 
 The job's ``mem_mb`` and ``runtime`` resources are enforced here, also when it runs locally: a
@@ -18,9 +18,9 @@ import sys
 import threading
 import time
 
-from consolidation.io import write_netcdf
-from consolidation.simulate import simulate_seeds
-from consolidation.stdp import simulate_window
+from consolidation import simulate_seeds
+from consolidation.backends.stdp_window import simulate_window
+from consolidation.results.io import write_netcdf
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 # How long a limit waits for the main thread to stop by itself before the process is ended.

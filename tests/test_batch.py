@@ -12,7 +12,7 @@ import xarray as xr
 from conftest import job_counts, run_snakemake
 
 import consolidation
-from consolidation.grid import ConfigError, load_studies
+from consolidation.studies.grid import ConfigError, load_studies
 
 SRC = os.path.dirname(os.path.dirname(os.path.abspath(consolidation.__file__)))
 
@@ -68,8 +68,8 @@ def test_bad_batch_size_is_rejected_naming_the_key(tiny_config, value):
 
 RUN = """
 import json, sys
-from consolidation.io import write_netcdf
-from consolidation.simulate import simulate, simulate_seeds
+from consolidation.results.io import write_netcdf
+from consolidation import simulate, simulate_seeds
 overrides, seeds, out = json.loads(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3]
 for ds in simulate_seeds(overrides, seeds):
     write_netcdf(ds, f"{out}/seed~{ds.attrs['seed']}.nc")

@@ -11,7 +11,8 @@ import xarray as xr
 import yaml
 from conftest import REPO, run_snakemake
 
-from consolidation.claims import (
+from consolidation.present.report import claim_rows
+from consolidation.studies.claims import (
     MIN_SEEDS,
     Claim,
     ClaimError,
@@ -23,9 +24,8 @@ from consolidation.claims import (
     parse_claims,
     study_variables,
 )
-from consolidation.grid import ConfigError, load_studies
-from consolidation.report import claim_rows
-from consolidation.stats import spearman
+from consolidation.studies.grid import ConfigError, load_studies
+from consolidation.studies.stats import spearman
 
 N_SEEDS = 6
 N_MEMORIES = 4

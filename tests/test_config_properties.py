@@ -1,8 +1,8 @@
 """Malformed configs, generated: each is rejected before any job runs, naming the key.
 
 The checks are the ones the workflow runs when it loads (workflow/rules/common.smk): snakemake's
-``validate`` against ``workflow/schemas/config.schema.yaml``, then
-:func:`consolidation.grid.load_studies` (which checks the schema again, numbers for NaN and
+``validate`` against the packaged ``config.schema.yaml``, then
+:func:`consolidation.studies.grid.load_studies` (which checks the schema again, numbers for NaN and
 infinity, and every grid cell). ``load_studies`` must raise :class:`ConfigError` with one short
 paragraph that names the key; the pair must never let a malformed config through. A few cases go
 through a real ``snakemake -n``.
@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-from consolidation.grid import MAX_JOBS, ConfigError, load_studies
+from consolidation.studies.config import SCHEMA
+from consolidation.studies.grid import MAX_JOBS, ConfigError, load_studies
 
-SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
 BASE = yaml.safe_load(TINY.read_text())
 STUDY = "sleep_vs_wake"
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from consolidation.controls import plan_schedule
-from consolidation.network import draw_memories
-from consolidation.parameters import Parameters
-from consolidation.schedule import expand
+from consolidation.model.controls import plan_schedule
+from consolidation.model.memories import draw_memories
+from consolidation.model.parameters import Parameters
+from consolidation.model.schedule import expand
 
 
 def plan(overrides: dict):

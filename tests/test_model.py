@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from consolidation.parameters import Parameters
-from consolidation.simulate import simulate
-from consolidation.stats import bootstrap_ci
+from consolidation import simulate
+from consolidation.model.parameters import Parameters
+from consolidation.studies.stats import bootstrap_ci
 
 SEEDS = [0, 1, 2, 3, 4]
 SMALL = {"network.scale": 0.5, "sleep.duration": 6.0, "wake.duration": 6.0}

@@ -4,8 +4,8 @@ import brian2 as b2
 import numpy as np
 import pytest
 
-from consolidation.network import population
-from consolidation.parameters import Parameters
+from consolidation.model.network import population
+from consolidation.model.parameters import Parameters
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import pytest
 
-from consolidation.parameters import SPECS, ParameterError, Parameters
+from consolidation.model.parameters import SPECS, ParameterError, Parameters
 
 
 def test_defaults_are_complete_and_flat():

@@ -23,7 +23,7 @@ import xarray as xr
 import yaml
 from conftest import REPO, job_counts, run_snakemake, snakemake_command
 
-from consolidation.collect import (
+from consolidation.results.collect import (
     CellFileError,
     check_shared_parameters,
     collect_study,
@@ -31,7 +31,7 @@ from consolidation.collect import (
     read_cell,
     recall_outcome,
 )
-from consolidation.io import read_netcdf, write_netcdf
+from consolidation.results.io import read_netcdf, write_netcdf
 
 pytestmark = pytest.mark.slow
 
@@ -265,7 +265,7 @@ def test_read_cell_rejects_wrong_seed_study_and_mixed_parameters(runs):
 
 
 def test_runaway_and_nan_runs_are_flagged_and_left_out(runs):
-    from consolidation.report import study_section
+    from consolidation.present.report import study_section
 
     _, work, _ = runs
     a, b = read_netcdf(work / CELLS["0"]), read_netcdf(work / CELLS["1"])

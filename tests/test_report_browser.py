@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from consolidation.grid import load_studies
+from consolidation.studies.grid import load_studies
 
 CHROMIUM = (
     os.environ.get("CONSOLIDATION_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -282,9 +282,7 @@ def test_a_partial_results_folder_gives_a_report_naming_what_is_missing(
     out = tmp_path / "partial.html"
     proc = subprocess.run(
         [
-            sys.executable,
-            "-m",
-            "consolidation.report",
+            str(Path(sys.executable).with_name("consolidation-report")),
             "results",
             "--configfile",
             str(workdir / "tiny.yaml"),

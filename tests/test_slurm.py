@@ -29,7 +29,7 @@ import yaml
 from conftest import REPO, SNAKEFILE, TINY, job_counts, run_snakemake
 from slurm_cluster import SlurmCluster, unavailable_reason
 
-from consolidation.grid import load_studies
+from consolidation.studies.grid import load_studies
 
 pytestmark = pytest.mark.slow
 

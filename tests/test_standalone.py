@@ -19,7 +19,7 @@ import yaml
 from conftest import job_counts, snakemake_command
 
 import consolidation
-from consolidation.parameters import ParameterError, Parameters
+from consolidation.model.parameters import ParameterError, Parameters
 
 pytestmark = pytest.mark.slow
 
@@ -61,8 +61,8 @@ CELL_B = {
 
 RUN = """
 import json, sys
-from consolidation.io import write_netcdf
-from consolidation.simulate import simulate
+from consolidation.results.io import write_netcdf
+from consolidation import simulate
 write_netcdf(simulate(json.loads(sys.argv[1]), int(sys.argv[2])), sys.argv[3])
 """
 
@@ -132,8 +132,8 @@ def test_run_time_values_share_one_project_and_match_a_fresh_build(fresh_a, tmp_
 
 BATCH = """
 import json, sys
-from consolidation.io import write_netcdf
-from consolidation.simulate import simulate, simulate_seeds
+from consolidation.results.io import write_netcdf
+from consolidation import simulate, simulate_seeds
 a, b, out = json.loads(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3]
 for ds in simulate_seeds(a, [2, 0]):
     write_netcdf(ds, f"{out}/a_{ds.attrs['seed']}.nc")
@@ -244,8 +244,9 @@ def test_changed_equations_get_another_project(key_a):
 
 KEY = """
 import json, sys
-from consolidation import network, standalone
-from consolidation.parameters import Parameters
+from consolidation.model import network
+from consolidation.backends import standalone
+from consolidation.model.parameters import Parameters
 {patch}
 params = Parameters.from_overrides(json.loads(sys.argv[1]))
 print(standalone.structure_key(params, int(sys.argv[2])))

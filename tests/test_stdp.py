@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from consolidation.parameters import Parameters
-from consolidation.simulate import configure_brian
-from consolidation.stdp import fit_decay, stdp_window
+from consolidation.backends.base import configure_brian
+from consolidation.model.parameters import Parameters
+from consolidation.model.stdp import fit_decay, stdp_window
 
 OFFSETS = np.array([-100, -80, -60, -40, -30, -20, -10, -5, 5, 10, 20, 30, 40, 60, 80, 100.0])
 

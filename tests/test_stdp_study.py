@@ -14,13 +14,13 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from consolidation import plots
-from consolidation.claims import coordinate_labels, evaluate_study, study_variables
-from consolidation.collect import CellFileError, collect_study, read_cell
-from consolidation.grid import ConfigError, cell_file, load_studies
-from consolidation.io import read_netcdf, write_netcdf
-from consolidation.report import build_report
-from consolidation.stdp import simulate_window
+from consolidation.backends.stdp_window import simulate_window
+from consolidation.present import plots
+from consolidation.present.report import build_report
+from consolidation.results.collect import CellFileError, collect_study, read_cell
+from consolidation.results.io import read_netcdf, write_netcdf
+from consolidation.studies.claims import coordinate_labels, evaluate_study, study_variables
+from consolidation.studies.grid import ConfigError, cell_file, load_studies
 
 OFFSETS = [-60, -30, -10, -5, 5, 10, 30, 60]
 CLAIMS = [

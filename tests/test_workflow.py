@@ -11,7 +11,7 @@ import pytest
 import yaml
 from conftest import REPO, job_counts, run_snakemake
 
-from consolidation.grid import ConfigError, cell_path, format_value, load_studies
+from consolidation.studies.grid import ConfigError, cell_path, format_value, load_studies
 
 # --- grid expansion and cell paths --------------------------------------------------------
 
@@ -200,7 +200,7 @@ def test_netcdf_round_trip_is_atomic_with_h5netcdf(tmp_path):
     import numpy as np
     import xarray as xr
 
-    from consolidation.io import read_netcdf, write_netcdf
+    from consolidation.results.io import read_netcdf, write_netcdf
 
     ds = xr.Dataset(
         {"recall": (("memory",), np.arange(3.0), {"units": "Hz", "long_name": "recall"})},

@@ -17,7 +17,7 @@ import pytest
 import xarray as xr
 from conftest import job_counts, run_snakemake
 
-from consolidation.grid import load_studies
+from consolidation.studies.grid import load_studies
 
 pytestmark = pytest.mark.slow
 

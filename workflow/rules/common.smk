@@ -5,7 +5,7 @@ from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 
-from consolidation.grid import (
+from consolidation.studies.grid import (
     CELL_PATTERN,
     FIGURE_KINDS,
     ConfigError,
@@ -13,7 +13,7 @@ from consolidation.grid import (
     load_studies,
 )
 
-# The config's shape (workflow/schemas/config.schema.yaml, filling in its defaults), then every
+# The config's shape (the package's config.schema.yaml, filling in its defaults), then every
 # grid cell through the model's own parameter validation, when the workflow is loaded, before any
 # job runs; each error is one paragraph naming the key (snakemake's own validate() would print the
 # whole schema instead).
@@ -26,10 +26,20 @@ PLOTS = config["plots"]
 SIMULATE_RESOURCES = config["resources"]["simulate"]
 ENV = "../../environment.yml"
 # Figures and the report also depend on the code that draws them (edit it: redraw, no re-run).
-PLOTTING_CODE = find_spec("consolidation.plots").origin
-REPORT_CODE = find_spec("consolidation.report").origin
+PLOTTING_CODE = find_spec("consolidation.present.plots").origin
+REPORT_CODE = [
+    find_spec("consolidation.present.report").origin,
+    *(
+        str(p)
+        for p in Path(find_spec("consolidation.present.report").origin).parent.glob(
+            "report.*"
+        )
+    ),
+]
 # Claims depend on the code that computes them (edit it: recompute, no re-run).
-CLAIMS_CODE = [find_spec(f"consolidation.{m}").origin for m in ("claims", "stats")]
+CLAIMS_CODE = [
+    find_spec(f"consolidation.studies.{m}").origin for m in ("claims", "stats")
+]
 CAPTIONS = {
     kind: str(Path(workflow.basedir) / "report" / f"{kind}.rst")
     for kind in FIGURE_KINDS

@@ -1,5 +1,5 @@
 # The summary page results/report.html, from stored datasets, figures and claims only (never
-# simulates). For a partial results folder: python -m consolidation.report results (README).
+# simulates). For a partial results folder: consolidation-report results (docs/workflow.md).
 
 
 rule report:

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from consolidation import simulate
-from consolidation.io import write_netcdf
+from consolidation.results.io import write_netcdf
 
 HERE = Path(__file__).resolve().parent
 SEED = 7

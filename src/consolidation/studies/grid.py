@@ -21,18 +21,18 @@ import itertools
 import json
 import math
 import re
-import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from consolidation.parameters import SPECS, ParameterError, Parameters, flatten
+from consolidation.model.parameters import SPECS, ParameterError, Parameters, flatten
+from consolidation.model.stdp import check_offsets
+from consolidation.studies.claims import parse_claims
+from consolidation.studies.config import SCHEMA, ConfigError, check, format_value, show
 
 # What a study simulates: the network through its schedule (the default), or the STDP window of
-# one plastic synapse with isolated spike pairs (consolidation.stdp). Each kind has its figures.
+# one plastic synapse with isolated spike pairs (model.stdp). Each kind has its figures.
 STUDY_KINDS = ("network", "stdp_window")
 KIND_FIGURES = {
     "network": ("main_effect", "per_memory", "sleep_raster", "weight_change"),
@@ -49,22 +49,9 @@ STUDY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 RESERVED_NAMES = {"logs", "benchmarks", "cells", "figures"}  # folders results/ already uses
 MAX_SEED = 2**32 - 1  # numpy's and brian2's seed range
 MAX_JOBS = 20_000  # simulation jobs in one config (cells x seeds over all studies)
-SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
 SAFE_VALUE = re.compile(r"[A-Za-z0-9_.+-]+")
 # A cell path: one or more "name~value" segments joined by "/".
 CELL_PATTERN = r"[^/~]+~[^/~]+(?:/[^/~]+~[^/~]+)*"
-
-
-class ConfigError(ValueError):
-    """The workflow config is invalid; the message names the study and the key."""
-
-
-_short = reprlib.Repr(maxstring=60, maxother=60, maxlist=6, maxdict=4, maxlevel=2)
-
-
-def _show(value: Any) -> str:
-    """A value for an error message: short, on one line."""
-    return " ".join(_short.repr(value).split())
 
 
 @dataclass(frozen=True)
@@ -88,7 +75,7 @@ class Study:
     figures: list[str]
     kind: str = "network"  # one of STUDY_KINDS
     cells: list[Cell] = field(default_factory=list)
-    claims: list[Any] = field(default_factory=list)  # consolidation.claims.Claim, validated
+    claims: list[Any] = field(default_factory=list)  # consolidation.studies.claims.Claim, validated
     # (cell path, seed) -> (study, cell path) that simulates the same parameters and seed first
     shared: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)
 
@@ -130,19 +117,6 @@ class Study:
         }
 
 
-def format_value(value: Any) -> str:
-    """One stable text form per value: 0.5 -> '0.5', 2.0 -> '2', True -> 'true', [0, 2] -> '0,2'."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | np.integer):
-        return str(int(value))
-    if isinstance(value, float | np.floating):
-        return np.format_float_positional(float(value), unique=True, trim="-")
-    if isinstance(value, list | tuple):
-        return ",".join(format_value(v) for v in value) if value else "none"
-    return str(value)
-
-
 def cell_path(values: Mapping[str, Any]) -> str:
     """'a.b~1/c.d~x' from {'c.d': 'x', 'a.b': 1.0}: axes sorted, values formatted once."""
     return "/".join(f"{name}~{format_value(values[name])}" for name in sorted(values))
@@ -173,13 +147,13 @@ def _seeds(where: str, seeds: Any) -> list[int]:
         ):
             raise ConfigError(
                 f"{where} 'seeds': a list must hold integers from 0 to {MAX_SEED}, got "
-                + _show(seeds)
+                + show(seeds)
             )
         if len(set(seeds)) != len(seeds):
-            raise ConfigError(f"{where} 'seeds': a seed is listed twice in {_show(seeds)}")
+            raise ConfigError(f"{where} 'seeds': a seed is listed twice in {show(seeds)}")
         return list(seeds)
     raise ConfigError(
-        f"{where} 'seeds': expected a count or a non-empty list of integers, got {_show(seeds)}"
+        f"{where} 'seeds': expected a count or a non-empty list of integers, got {show(seeds)}"
     )
 
 
@@ -196,7 +170,7 @@ def _parameters(where: str, overrides: Mapping[str, Any]) -> Parameters:
             try:
                 Parameters.from_overrides({key: value})
             except (TypeError, ValueError, OverflowError, KeyError, AttributeError):
-                culprit = f" parameter {_show(key)}: {_show(value)}"
+                culprit = f" parameter {show(key)}: {show(value)}"
                 break
         raise ConfigError(
             f"{where}:{culprit} cannot be used ({type(err).__name__}: {err})"
@@ -205,7 +179,7 @@ def _parameters(where: str, overrides: Mapping[str, Any]) -> Parameters:
 
 def expand_study(name: str, spec: Mapping[str, Any], shared: Mapping[str, Any]) -> Study:
     """Validate one study and expand its grid; ``shared`` are the top-level fixed overrides."""
-    where = f"study {_show(name)}"
+    where = f"study {show(name)}"
     if not STUDY_NAME.fullmatch(name):
         raise ConfigError(
             f"{where}: a study name is a folder under results/: 1-64 letters, digits, '_' and "
@@ -218,7 +192,7 @@ def expand_study(name: str, spec: Mapping[str, Any], shared: Mapping[str, Any]) 
     kind = spec.get("kind", "network")
     if kind not in STUDY_KINDS:
         raise ConfigError(
-            f"{where} 'kind': {_show(kind)} is not a study kind; allowed: " + ", ".join(STUDY_KINDS)
+            f"{where} 'kind': {show(kind)} is not a study kind; allowed: " + ", ".join(STUDY_KINDS)
         )
     own = _flat_overrides(f"{where} 'fixed'", spec.get("fixed"))
     fixed = {**shared, **own}
@@ -234,7 +208,7 @@ def expand_study(name: str, spec: Mapping[str, Any], shared: Mapping[str, Any]) 
             f"{where} 'grid': {size} grid cells is more than {MAX_JOBS} jobs; split the study"
         )
     for key, values in flat_grid.items():
-        here = f"{where} grid {_show(key)}"
+        here = f"{where} grid {show(key)}"
         if key not in SPECS:
             _parameters(here, {key: None})  # raises the model's "unknown parameter" message
         if not isinstance(values, list) or not values:
@@ -244,13 +218,13 @@ def expand_study(name: str, spec: Mapping[str, Any], shared: Mapping[str, Any]) 
         coerced, labels = [], set()
         for value in values:
             if isinstance(value, list) and any(isinstance(v, Mapping | list) for v in value):
-                raise ConfigError(f"{here}: {_show(value)} cannot be a grid value (not scalars)")
-            value = _parameters(f"{here} value {_show(value)}", {**fixed, key: value})[key]
+                raise ConfigError(f"{here}: {show(value)} cannot be a grid value (not scalars)")
+            value = _parameters(f"{here} value {show(value)}", {**fixed, key: value})[key]
             label = format_value(value)
             if not SAFE_VALUE.fullmatch(label) or len(label) > 100:
-                raise ConfigError(f"{here}: {_show(value)} cannot be written in a file name")
+                raise ConfigError(f"{here}: {show(value)} cannot be written in a file name")
             if label in labels:
-                raise ConfigError(f"{here}: the value {_show(value)} is listed twice")
+                raise ConfigError(f"{here}: the value {show(value)} is listed twice")
             labels.add(label)
             coerced.append(value)
         axes[key] = coerced
@@ -273,14 +247,14 @@ def expand_study(name: str, spec: Mapping[str, Any], shared: Mapping[str, Any]) 
         what = (
             f"{figure!r} is not drawn for a study of kind {kind}"
             if isinstance(figure, str) and figure in FIGURE_KINDS
-            else f"unknown figure kind {_show(figure)}"
+            else f"unknown figure kind {show(figure)}"
         )
         raise ConfigError(f"{where} 'figures': {what}; allowed: " + ", ".join(KIND_FIGURES[kind]))
     if len(set(figures)) != len(figures):
         raise ConfigError(f"{where} 'figures': a figure kind is listed twice")
     description = spec.get("description", "")
     if not isinstance(description, str):
-        raise ConfigError(f"{where} 'description': expected text, got {_show(description)}")
+        raise ConfigError(f"{where} 'description': expected text, got {show(description)}")
     study = Study(
         name=name,
         description=description.strip(),
@@ -306,16 +280,12 @@ def expand_study(name: str, spec: Mapping[str, Any], shared: Mapping[str, Any]) 
 def _claims(
     name: str, spec: Any, axes: dict[str, list[Any]], cells: list[Cell], kind: str
 ) -> list[Any]:
-    """The study's claims, checked against its grid and schedule (see consolidation.claims)."""
-    from consolidation.claims import parse_claims  # imports this module
-
+    """The study's claims, checked against its grid and schedule (see :mod:`.claims`)."""
     return parse_claims(name, spec, axes, [cell.overrides for cell in cells], kind)
 
 
 def _check_window_cell(where: str, path: str, params: Parameters) -> None:
     """The spike-pair protocol of an STDP-window cell (beyond each parameter's own range)."""
-    from consolidation.stdp import check_offsets
-
     problem = check_offsets(params["stdp.offsets"])
     if problem:
         raise ConfigError(f"{where} grid cell '{path}' parameter 'stdp.offsets': {problem}")
@@ -331,23 +301,8 @@ def load_studies(config: dict[str, Any], schema: str | Path | None = SCHEMA) -> 
     defaults, as snakemake's ``validate`` does), then every study and grid cell. Raises
     :class:`ConfigError` with one paragraph naming the key.
     """
-    import jsonschema
-
-    if not isinstance(config, Mapping):
-        raise ConfigError(f"config: expected a mapping of keys, got {_show(config)}")
-    bad = _non_finite(config, [])
-    if bad is not None:
-        raise ConfigError(f"{_where(bad)}: a number must be finite, not NaN or infinity")
-    if schema is not None and Path(schema).exists():
-        errors = list(_schema_validator(schema).iter_errors(config))
-        if errors:
-            raise ConfigError(_schema_message(jsonschema.exceptions.best_match(errors)))
+    check(config, schema)
     return _expand_studies(config)
-
-
-def validate_config(config: dict[str, Any], schema: str | Path = SCHEMA) -> dict[str, Study]:
-    """:func:`load_studies` under the name of what it does for the workflow."""
-    return load_studies(config, schema)
 
 
 def _expand_studies(config: Mapping[str, Any]) -> dict[str, Study]:
@@ -361,20 +316,18 @@ def _expand_studies(config: Mapping[str, Any]) -> dict[str, Study]:
     jobs = 0
     for name, spec in studies.items():
         if not isinstance(name, str):
-            raise ConfigError(f"study {_show(name)}: a study name must be text")
+            raise ConfigError(f"study {show(name)}: a study name must be text")
         if not isinstance(spec, Mapping):
-            raise ConfigError(
-                f"study {_show(name)}: expected a mapping with {sorted(STUDY_FIELDS)}"
-            )
+            raise ConfigError(f"study {show(name)}: expected a mapping with {sorted(STUDY_FIELDS)}")
         unknown = set(spec) - STUDY_FIELDS
         if unknown:
             raise ConfigError(
-                f"study {_show(name)}: unknown field(s) {_show(sorted(map(str, unknown)))}; "
+                f"study {show(name)}: unknown field(s) {show(sorted(map(str, unknown)))}; "
                 "allowed: " + ", ".join(sorted(STUDY_FIELDS))
             )
         if name.lower() in folders:  # one folder on case-insensitive file systems
             raise ConfigError(
-                f"study {_show(name)}: differs from study {folders[name.lower()]!r} only in case"
+                f"study {show(name)}: differs from study {folders[name.lower()]!r} only in case"
             )
         folders[name.lower()] = name
         study = expand_study(name, spec, shared)
@@ -382,7 +335,7 @@ def _expand_studies(config: Mapping[str, Any]) -> dict[str, Study]:
         jobs += n
         if jobs > MAX_JOBS:
             raise ConfigError(
-                f"study {_show(name)} 'grid' x 'seeds': {len(study.cells)} grid cells x "
+                f"study {show(name)} 'grid' x 'seeds': {len(study.cells)} grid cells x "
                 f"{len(study.seeds)} seeds = {n} jobs bring the config above {MAX_JOBS} "
                 "simulation jobs; split it into several configs"
             )
@@ -393,12 +346,12 @@ def _expand_studies(config: Mapping[str, Any]) -> dict[str, Study]:
     for name in only:
         if not isinstance(name, str) or name not in out:
             raise ConfigError(
-                f"config 'only': no study named {_show(name)}; studies: {', '.join(out)}"
+                f"config 'only': no study named {show(name)}; studies: {', '.join(out)}"
             )
     # JSON schema's "integer" admits 2.0; the batch rules need an int
     batch = (config.get("batch") or {}).get("seeds", 1)
     if not isinstance(batch, int) or isinstance(batch, bool):
-        raise ConfigError(f"config 'batch' 'seeds': expected a whole number, got {_show(batch)}")
+        raise ConfigError(f"config 'batch' 'seeds': expected a whole number, got {show(batch)}")
     chosen = {k: v for k, v in out.items() if not only or k in only}
     _share_identical_cells(chosen)
     return chosen
@@ -418,86 +371,3 @@ def _share_identical_cells(studies: Mapping[str, Study]) -> None:
                 owner = first.setdefault((key, seed), (study.name, cell.path))
                 if owner[0] != study.name:
                     study.shared[cell.path, seed] = owner
-
-
-# --- the whole check: schema (with defaults), then the studies --------------------------------
-
-
-def _schema_validator(schema_path: Path):
-    """A draft 2020-12 validator that also fills in the schema's defaults (as snakemake does)."""
-    import jsonschema
-    import yaml
-
-    schema = yaml.safe_load(Path(schema_path).read_text())
-    base = jsonschema.Draft202012Validator
-
-    def set_defaults(validator, properties, instance, schema):
-        for prop, sub in properties.items():
-            if isinstance(instance, dict) and isinstance(sub, dict) and "default" in sub:
-                instance.setdefault(prop, sub["default"])
-        yield from base.VALIDATORS["properties"](validator, properties, instance, schema)
-
-    extended = jsonschema.validators.extend(base, {"properties": set_defaults})
-    return extended(schema)
-
-
-def _where(path: list[Any]) -> str:
-    """'study 's1' 'seeds'' or 'config 'plots' 'dpi'' from a JSON-schema error path."""
-    if len(path) >= 2 and path[0] == "studies":
-        head, rest = f"study {_show(path[1])}", path[2:]
-    else:
-        head, rest = "config", path
-    return " ".join([head, *(_show(str(p)) for p in rest)])
-
-
-def _schema_message(error) -> str:
-    """One paragraph for a JSON-schema error: where, what was given, what is allowed."""
-    path = list(error.absolute_path)
-    kind, allowed = error.validator, error.validator_value
-    schema = error.schema if isinstance(error.schema, dict) else {}
-    if kind == "additionalProperties":
-        extra = sorted(map(str, set(error.instance) - set(schema.get("properties", {}))))
-        what = f"unknown key(s) {_show(extra)}"
-        hint = "allowed: " + ", ".join(schema.get("properties", {}))
-    elif kind == "required":
-        what, hint = error.message, ""
-    elif kind in ("type", "enum", "oneOf", "anyOf", "pattern", "const"):
-        what = f"{_show(error.instance)} is not allowed"
-        hint = ""
-        if kind == "type":
-            types = [allowed] if isinstance(allowed, str) else list(allowed)
-            hint = "expected " + " or ".join(map(str, types))
-        elif kind == "enum":
-            hint = "allowed: " + ", ".join(map(str, allowed))
-        if kind == "pattern" and len(path) == 1 and path[0] == "studies":
-            path = [*path, error.instance]  # a study name (propertyNames)
-            what = "is not allowed as a study name"
-            hint = "1-64 letters, digits, '_' and '-', starting with a letter or digit"
-        hint = "; ".join(t for t in (hint, schema.get("description", "")) if t)
-    elif kind == "propertyNames":
-        what, hint = f"{_show(error.instance)} has an invalid name", ""
-    else:
-        what = " ".join(str(error.message).split())
-        hint = schema.get("description", "") if path else ""
-    if len(what) > 300:
-        what = what[:300] + "..."
-    hint = " ".join(str(hint).split())
-    return f"{_where(path)}: {what}" + (f" ({hint})" if hint else "")
-
-
-def _non_finite(tree: Any, path: list[Any]) -> list[Any] | None:
-    """The path of the first NaN or infinite number in a config, if any."""
-    if isinstance(tree, float) and not math.isfinite(tree):
-        return path
-    items = (
-        tree.items()
-        if isinstance(tree, Mapping)
-        else enumerate(tree)
-        if isinstance(tree, list)
-        else ()
-    )
-    for key, value in items:
-        found = _non_finite(value, [*path, key])
-        if found is not None:
-            return found
-    return None

@@ -20,9 +20,9 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 import xarray as xr  # noqa: E402
 
-from consolidation.collect import recall_outcome  # noqa: E402
-from consolidation.io import atomic_path  # noqa: E402
-from consolidation.stats import bootstrap_ci  # noqa: E402
+from consolidation.results.collect import recall_outcome  # noqa: E402
+from consolidation.results.io import atomic_path  # noqa: E402
+from consolidation.studies.stats import bootstrap_ci  # noqa: E402
 
 DEFAULTS: dict[str, Any] = {
     "dpi": 150,
@@ -328,7 +328,7 @@ def per_memory(ds: xr.Dataset, plots: Mapping[str, Any] | None = None) -> plt.Fi
 def bi_poo_fit(offsets: np.ndarray, dw: np.ndarray) -> tuple[float, float]:
     """Amplitudes (A+, A-) of the Bi & Poo shape, A+ exp(-t/16.8 ms) for t > 0 and
     -A- exp(t/33.7 ms) for t < 0, that fit ``dw`` best (least squares, time constants fixed)."""
-    from consolidation.stdp import BI_POO_TAU_MINUS, BI_POO_TAU_PLUS
+    from consolidation.model.stdp import BI_POO_TAU_MINUS, BI_POO_TAU_PLUS
 
     amplitudes = []
     for side, tau, sign in ((offsets > 0, BI_POO_TAU_PLUS, 1), (offsets < 0, BI_POO_TAU_MINUS, -1)):
@@ -342,7 +342,7 @@ def bi_poo_fit(offsets: np.ndarray, dw: np.ndarray) -> tuple[float, float]:
 def stdp_window(ds: xr.Dataset, plots: Mapping[str, Any] | None = None) -> plt.Figure:
     """The measured STDP window (weight change per spike pair against t_post - t_pre), one panel
     per grid cell, with the Bi & Poo exponential shape scaled to it and the fitted decays."""
-    from consolidation.stdp import BI_POO_TAU_MINUS, BI_POO_TAU_PLUS
+    from consolidation.model.stdp import BI_POO_TAU_MINUS, BI_POO_TAU_PLUS
 
     set_theme(plots)
     axes = [d for d in ds["dw"].dims if d not in ("seed", "offset")]

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from consolidation.model.errors import ParameterError
+
 KINDS = {
     "encode": {"memories", "exposures"},
     "sleep": {"duration"},
@@ -29,8 +31,6 @@ KINDS = {
 
 def validate_phases(phases: Any) -> None:
     """Raise ParameterError naming 'schedule.phases[i]' for anything malformed."""
-    from consolidation.parameters import ParameterError
-
     key = "schedule.phases"
     if not isinstance(phases, list) or not phases:
         raise ParameterError(f"parameter '{key}': expected a non-empty list of phases")
@@ -91,8 +91,6 @@ def expand(params) -> list[dict[str, Any]]:
             p["memories"] = list(range(n_mem)) if memories == "all" else list(memories)
             for m in p["memories"]:
                 if m >= n_mem:
-                    from consolidation.parameters import ParameterError
-
                     raise ParameterError(
                         f"parameter 'schedule.phases[{i}]': memory {m} does not exist "
                         f"(memory.count is {n_mem})"

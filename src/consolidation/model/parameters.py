@@ -16,6 +16,9 @@ from typing import Any
 
 import brian2 as b2
 
+from consolidation.model.errors import ParameterError
+from consolidation.model.schedule import validate_phases
+
 # Unit names a config may use (in numbers' declared units and in strings like "200 ms").
 UNITS = {
     "s": b2.second,
@@ -28,10 +31,6 @@ UNITS = {
     "Hz": b2.Hz,
     "kHz": b2.kHz,
 }
-
-
-class ParameterError(ValueError):
-    """A parameter override is unknown, of the wrong type, or out of range."""
 
 
 @dataclass(frozen=True)
@@ -194,7 +193,7 @@ SPECS: dict[str, Spec] = {
     "stdp.a_minus": _s(
         0.5, "Bi & Poo rule: depression amplitude relative to potentiation", **NONNEG
     ),
-    # the spike-pair protocol of STDP-window studies (kind: stdp_window; consolidation.stdp)
+    # the spike-pair protocol of STDP-window studies (kind: stdp_window; consolidation.model.stdp)
     "stdp.pathway": _s(
         "cortex",
         "STDP-window studies: the pathway whose plastic synapse (and <pathway>.rule) is probed",
@@ -455,8 +454,6 @@ class Parameters(Mapping):
 
     def check_consistency(self) -> None:
         """Constraints that involve several parameters."""
-        from consolidation.schedule import validate_phases
-
         validate_phases(self.values["schedule.phases"])
         n_mem = self.values["memory.count"]
         for i in self.values["sleep.cued_memories"]:
@@ -489,7 +486,7 @@ class Parameters(Mapping):
             )
 
     def _check_control_grid(self) -> None:
-        """Phase timings must fall on the control grid (see consolidation.controls)."""
+        """Phase timings must fall on the control grid (see consolidation.model.controls)."""
         step = self.values["simulation.control_step"]
         timed = list(TIMED_ON_GRID)
         timed += [

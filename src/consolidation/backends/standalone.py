@@ -1,6 +1,6 @@
 """Compile once, run many: the network as a cached brian2 cpp_standalone project.
 
-``simulate(params, seed)`` builds the same network as runtime mode (:mod:`consolidation.network`)
+``simulate(params, seed)`` builds the same network as runtime mode (:mod:`..model.network`)
 on brian2's cpp_standalone device, so that the whole schedule (one run per phase and the weight
 operations between phases) becomes one C++ program. The program is compiled once per network
 structure into a cache directory and then run for every (params, seed) with run-time arguments:
@@ -59,11 +59,17 @@ import numpy as np
 import xarray as xr
 from brian2.core.clocks import Clock
 
-from consolidation import measure, provenance
-from consolidation.controls import plan_schedule
-from consolidation.network import V_INIT, Model, build_network, draw_memories, initial_weight
-from consolidation.parameters import Parameters
-from consolidation.schedule import expand, memory_ages
+from consolidation.backends import provenance
+from consolidation.backends.base import Plan, configure_brian, forget_objects, plan
+from consolidation.model import measure
+from consolidation.model.network import (
+    HPC_PATHWAYS,
+    V_INIT,
+    Model,
+    build_network,
+    initial_weight,
+)
+from consolidation.model.parameters import Parameters
 
 # Variables the standalone program needs beyond the runtime equations.
 PLASTIC_EXTRA = """
@@ -114,8 +120,6 @@ def cache_dir() -> Path:
 
 def activate(params: Parameters) -> None:
     """A fresh cpp_standalone device (forgetting any earlier cell's network)."""
-    from consolidation.simulate import configure_brian, forget_objects
-
     device = b2.get_device()
     if isinstance(device, b2.devices.cpp_standalone.device.CPPStandaloneDevice):
         device.reinit()
@@ -126,8 +130,6 @@ def activate(params: Parameters) -> None:
 
 def deactivate() -> None:
     """Back to runtime mode, so that later runtime cells in this process are unaffected."""
-    from consolidation.simulate import forget_objects
-
     b2.get_device().reinit()
     b2.set_device("runtime")
     forget_objects()
@@ -155,8 +157,6 @@ class Program:
         self.queue_schedule()
 
     def queue_schedule(self) -> None:
-        from consolidation.simulate import HPC_PATHWAYS
-
         net, syn = self.model.net, self.model.plastic
         for k, (phase, planned) in enumerate(zip(self.phases, self.record.phases, strict=True)):
             duration = planned["end"] - float(net.t / b2.second)
@@ -421,21 +421,12 @@ def _output(results: Path) -> str:
     return "\n".join(p for p in parts if p.strip())
 
 
-def plan(params: Parameters, seed: int):
-    """Memories and the schedule's control signals, drawn exactly as in runtime mode."""
-    structure_seed, events_seed = np.random.SeedSequence(seed).spawn(2)
-    memories = draw_memories(params, np.random.default_rng(structure_seed))
-    phases = expand(params)
-    controls = plan_schedule(params, phases, memories, np.random.default_rng(events_seed))
-    return phases, memories, controls
-
-
 def structure_key(params: Parameters, seed: int = 0) -> str:
     """The cache key of the program for `params` (queues the program, compiles nothing)."""
-    phases, memories, controls = plan(params, seed)
+    cell = plan(params, seed)
     activate(params)
     try:
-        return Program(params, memories, controls, phases).key()
+        return Program(params, cell.memories, cell.controls, cell.phases).key()
     finally:
         deactivate()
 
@@ -459,18 +450,18 @@ def simulate_seeds(params: Parameters, seeds: Iterable[int]) -> Iterator[xr.Data
     if not seeds:
         return
     wall_start = time.perf_counter()
-    phases, memories, controls = plan(params, seeds[0])
+    cell = plan(params, seeds[0])
     activate(params)
     try:
-        program = Program(params, memories, controls, phases)
+        program = Program(params, cell.memories, cell.controls, cell.phases)
         key = program.key()
         project, compile_s = ensure_project(program, key)
         setup = time.perf_counter() - wall_start - compile_s
         for n, seed in enumerate(seeds):
             if n:
                 wall_start = time.perf_counter()
-                phases, memories, controls = plan(params, seed)
-            ds, run_s = _run_seed(program, project, params, seed, phases, memories, controls)
+                cell = plan(params, seed)
+            ds, run_s = _run_seed(program, project, params, seed, cell)
             ds.attrs.update(provenance.attributes(params, seed, time.perf_counter() - wall_start))
             ds.attrs.update(
                 {
@@ -489,16 +480,18 @@ def simulate_seeds(params: Parameters, seeds: Iterable[int]) -> Iterator[xr.Data
         deactivate()
 
 
-def _run_seed(program: Program, project: Path, params, seed, phases, memories, controls):
+def _run_seed(program: Program, project: Path, params: Parameters, seed: int, cell: Plan):
     """Run one seed through the program and measure it; (dataset, binary seconds)."""
     results = None
     try:
-        results, run_s = run_project(program, project, seed, controls)
+        results, run_s = run_project(program, project, seed, cell.controls)
         model: Model = program.model
-        model.memories = memories  # the seed's own memories (the network does not hold them)
-        record = controls.record
-        record.weights = [measure.weight_summary(model, f"w_after_{k}") for k in range(len(phases))]
-        ds = measure.to_dataset(model, params, record, memory_ages(phases, params["memory.count"]))
+        model.memories = cell.memories  # the seed's own (the network does not hold them)
+        record = cell.controls.record
+        record.weights = [
+            measure.weight_summary(model, f"w_after_{k}") for k in range(len(cell.phases))
+        ]
+        ds = measure.to_dataset(model, params, record, cell.ages(params))
         return ds.copy(deep=True), run_s  # nothing may point into the results about to go
     finally:
         if results is not None:

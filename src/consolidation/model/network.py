@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import brian2 as b2
-import numpy as np
 
-from consolidation.controls import CORTEX, HIPPOCAMPUS
-from consolidation.parameters import Parameters
+from consolidation.model.controls import CTX_LEARNING, HPC_LEARNING
+from consolidation.model.memories import Memories
+from consolidation.model.parameters import Parameters
 
 LIF = """
 dv/dt = (v_rest + I_ctrl - a - v) / tau_m : volt (unless refractory)
@@ -29,7 +29,7 @@ t_ref : second (shared, constant)   # refractory period
 w_bg : volt (shared, constant)      # jump per background spike
 """
 
-# The schedule's control signals (see consolidation.controls) are functions of time: the slow
+# The schedule's control signals (see consolidation.model.controls) are functions of time: the slow
 # oscillation's down states shift cortical cells; a lesion, ripple excitability and ripple
 # disruption shift hippocampal E cells.
 CORTEX_CELLS = (
@@ -95,15 +95,6 @@ STATIC = "w : volt (shared, constant)"
 
 # Start below threshold, spread so the first milliseconds are not synchronous.
 V_INIT = "v_reset + rand() * (v_th - v_reset)"
-
-
-@dataclass
-class Memories:
-    """Which cells belong to which memory: cortical patterns, hippocampal indices, test cues."""
-
-    patterns: np.ndarray  # bool (memory, ctx_e)
-    indices: np.ndarray  # bool (memory, hpc_e)
-    cues: np.ndarray  # bool (memory, ctx_e): the cued part of each pattern at test
 
 
 @dataclass
@@ -199,7 +190,7 @@ def static_projection(
 
 def plastic_synapses(source, target, name: str, signals, extra: str = "") -> b2.Synapses:
     """Unconnected plastic synapses (the one form every pathway uses); `extra`: equations added
-    by a device that needs more variables (see consolidation.standalone)."""
+    by a device that needs more variables (see consolidation.backends.standalone)."""
     syn = b2.Synapses(
         source,
         target,
@@ -223,28 +214,30 @@ class Pathway:
     p: str  # connection probability key
     w_init: str
     w_max: str
-    channel: int  # consolidation.controls plasticity channel
+    channel: int  # consolidation.model.controls plasticity channel
     ach: str | None  # neuromod key of the ACh suppression of its transmission
 
 
 PATHWAYS = {
     "ctx_ee": Pathway(
         "ctx_e", "ctx_e", "cortex", "cortex.p_ee", "cortex.w_ee", "cortex.w_ee_max",
-        CORTEX, "neuromod.ach_recurrent",
+        CTX_LEARNING, "neuromod.ach_recurrent",
     ),
     "hpc_ee": Pathway(
         "hpc_e", "hpc_e", "hippocampus", "hippocampus.p_ee", "hippocampus.w_ee",
-        "hippocampus.w_ee_max", HIPPOCAMPUS, "neuromod.ach_hpc_recurrent",
+        "hippocampus.w_ee_max", HPC_LEARNING, "neuromod.ach_hpc_recurrent",
     ),
     "hpc_ctx": Pathway(
         "hpc_e", "ctx_e", "projection", "projection.p", "projection.w_hc", "projection.w_hc_max",
-        HIPPOCAMPUS, "neuromod.ach_feedback",
+        HPC_LEARNING, "neuromod.ach_feedback",
     ),
     "ctx_hpc": Pathway(
         "ctx_e", "hpc_e", "projection", "projection.p", "projection.w_ch", "projection.w_ch_max",
-        HIPPOCAMPUS, None,
+        HPC_LEARNING, None,
     ),
 }  # fmt: skip
+# What fades at a day boundary: the pathways that learn with the hippocampus.
+HPC_PATHWAYS = tuple(k for k, path in PATHWAYS.items() if path.channel == HPC_LEARNING)
 
 
 def initial_weight(params: Parameters, name: str):
@@ -290,32 +283,6 @@ def set_rule(syn: b2.Synapses, params: Parameters, pathway: str) -> None:
         syn.c_presyn = syn.c_postsyn = 0.0
         syn.tau_x = params.q("stdp.tau_plus")
         syn.tau_y = params.q("stdp.tau_minus")
-
-
-def draw_memories(params: Parameters, rng: np.random.Generator) -> Memories:
-    """Random sparse patterns and indices (disjoint or independent), and each pattern's cue."""
-    n_ctx, n_hpc = params.n("network.ctx_e"), params.n("network.hpc_e")
-    n_mem = params["memory.count"]
-    k_ctx = max(2, round(params["memory.pattern_fraction"] * n_ctx))
-    k_hpc = max(2, round(params["memory.index_fraction"] * n_hpc))
-
-    def draw(n: int, k: int) -> np.ndarray:
-        sets = np.zeros((n_mem, n), dtype=bool)
-        if params["memory.layout"] == "disjoint":
-            order = rng.permutation(n)
-            for m in range(n_mem):
-                sets[m, order[m * k : (m + 1) * k]] = True
-        else:
-            for m in range(n_mem):
-                sets[m, rng.choice(n, size=k, replace=False)] = True
-        return sets
-
-    patterns, indices = draw(n_ctx, k_ctx), draw(n_hpc, k_hpc)
-    cues = np.zeros_like(patterns)
-    n_cue = max(1, round(params["test.cue_fraction"] * k_ctx))
-    for m in range(n_mem):
-        cues[m, rng.choice(np.flatnonzero(patterns[m]), size=n_cue, replace=False)] = True
-    return Memories(patterns, indices, cues)
 
 
 def build_network(

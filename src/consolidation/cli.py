@@ -1,28 +1,43 @@
-"""Print the numbers the model is tuned by: python -m consolidation.diagnose [key=value ...]
+"""The command-line tools: ``consolidation-diagnose``, ``consolidation-verify``,
+``consolidation-report`` (console scripts of the package).
 
-Runs one cell per seed for sleep, wake and disrupted sleep and prints recall, replay content
-and weights, e.g. ``python -m consolidation.diagnose network.scale=0.5 --seeds 0 1``.
+``consolidation-diagnose [key=value ...]`` prints the numbers the model is tuned by. It runs one
+cell per seed for sleep, wake and disrupted sleep and prints recall, replay content
+and weights, e.g. ``consolidation-diagnose network.scale=0.5 --seeds 0 1``.
 
 ``--study NAME`` instead runs each grid cell of a study of a workflow config (``--config``,
 default ``config/config.yaml``; several files merge as snakemake merges them) with the config's
 and the study's ``fixed`` settings, then the ``key=value`` overrides, and prints recall per
 memory: its age in nights, intact and lesioned recall and the lesion deficit, per seed and as
 the mean over seeds. That is the view behind the Ribot gradient, e.g.
-``python -m consolidation.diagnose --study ribot --seeds 0 1 2``.
+``consolidation-diagnose --study ribot --seeds 0 1 2``.
+
+``consolidation-verify [RESULTS] [-n N]`` re-runs N random cells of a results folder and
+compares them bit for bit with the stored ones (:mod:`consolidation.results.verify`).
+
+``consolidation-report [RESULTS]`` writes the HTML report of a results folder, complete or
+partial (:mod:`consolidation.present.folder`).
 """
 
 from __future__ import annotations
 
 import argparse
+import random
+import re
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import yaml
 
-from consolidation.grid import load_studies
-from consolidation.parameters import Parameters
-from consolidation.simulate import simulate
+from consolidation.backends.driver import simulate
+from consolidation.model.parameters import Parameters
+from consolidation.present.folder import report_of_folder
+from consolidation.results import verify as check
+from consolidation.results.io import write_text
+from consolidation.studies.config import ConfigError
+from consolidation.studies.grid import load_studies
 
 CONDITIONS = {
     "sleep": {"schedule.offline": "sleep"},
@@ -107,14 +122,16 @@ def _table(rows: np.ndarray) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
+def diagnose(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(
+        prog="consolidation-diagnose", description=__doc__.split("\n\n")[1]
+    )
     ap.add_argument("overrides", nargs="*", help="dotted.key=value (YAML value)")
     ap.add_argument("--seeds", type=int, nargs="+", default=[0])
     ap.add_argument("--conditions", nargs="+", default=list(CONDITIONS))
     ap.add_argument("--study", help="per-memory recall for each grid cell of this study")
     ap.add_argument("--config", type=Path, nargs="+", default=[Path("config/config.yaml")])
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     base = {k: yaml.safe_load(v) for k, v in (o.split("=", 1) for o in args.overrides)}
     if args.study:
         diagnose_study(args.config, args.study, base, args.seeds)
@@ -134,5 +151,73 @@ def main() -> None:
         print(f"  {cond:10s} {np.round(values, 2)}  mean {np.mean(values):.2f}")
 
 
-if __name__ == "__main__":
-    main()
+def verify(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="consolidation-verify",
+        description="Re-run random cells of a results folder and compare them bit for bit with "
+        "the stored ones. Exit status: 0 all identical, 1 any mismatch, 2 nothing to verify.",
+    )
+    parser.add_argument("results", nargs="?", default="results", type=Path)
+    parser.add_argument("-n", type=int, default=3, help="cells to re-run (default 3)")
+    parser.add_argument("--seed", type=int, default=None, help="seed of the random choice")
+    parser.add_argument("--cell", action="append", type=Path, help="re-run this cell file")
+    args = parser.parse_args(argv)
+
+    if args.cell:
+        chosen = list(args.cell)
+    else:
+        if not args.results.is_dir():
+            print(f"verify: no results folder {args.results}", file=sys.stderr)
+            return 2
+        files = check.cell_files(args.results)
+        seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
+        chosen = random.Random(seed).sample(files, min(args.n, len(files)))
+        print(f"verify: {len(chosen)} of {len(files)} cells of {args.results} (--seed {seed})")
+    if not chosen:
+        print("verify: no cell files to verify", file=sys.stderr)
+        return 2
+
+    failures = 0
+    for path in chosen:
+        bad, stored, fresh = check.verify_cell(path)
+        if bad:
+            failures += 1
+            print(f"MISMATCH {path}: " + ", ".join(bad))
+            for note in check.provenance_notes(stored.attrs) if stored is not None else []:
+                print(f"    {note}")
+        else:
+            print(f"ok       {path} (bit-identical, {fresh.attrs['wall_time_s']:.1f} s)")
+    print(f"verify: {len(chosen) - failures} identical, {failures} mismatched")
+    return 1 if failures else 0
+
+
+def report(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="consolidation-report",
+        description="Write the HTML report of a results folder, complete or partial: studies "
+        "whose dataset, figures or claims are missing are named in it. Never simulates.",
+    )
+    parser.add_argument("results", nargs="?", default="results", help="results folder")
+    parser.add_argument(
+        "--configfile",
+        nargs="+",
+        default=["config/config.yaml"],
+        help="config file(s) of the run, merged in order (default: config/config.yaml)",
+    )
+    parser.add_argument("-o", "--output", help="HTML file (default: RESULTS/report.html)")
+    args = parser.parse_args(argv)
+    try:
+        page = report_of_folder(args.results, args.configfile)
+    except (OSError, ConfigError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    out = Path(args.output) if args.output else Path(args.results) / "report.html"
+    write_text(out, page)
+    incomplete = re.search(r"Partial report: (\d+) of (\d+)", page)
+    status = (
+        f"{incomplete.group(1)} of {incomplete.group(2)} studies incomplete"
+        if incomplete
+        else "complete"
+    )
+    print(f"wrote {out} ({len(page) / 1e6:.1f} MB; {status})")
+    return 0

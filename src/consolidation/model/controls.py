@@ -28,10 +28,10 @@ import brian2 as b2
 import numpy as np
 
 if TYPE_CHECKING:
-    from consolidation.network import Memories
-    from consolidation.parameters import Parameters
+    from consolidation.model.memories import Memories
+    from consolidation.model.parameters import Parameters
 
-CORTEX, HIPPOCAMPUS = 0, 1  # plasticity channels
+CTX_LEARNING, HPC_LEARNING = 0, 1  # the channels of the plasticity signal
 CONDITIONS = ("intact", "lesioned")
 
 
@@ -156,8 +156,8 @@ class Planner:
                 on = self.span(self.k, p["encoding.duration"] / 1e3)
                 c.stimulus["ctx_e"][on] = self.rate * self.mem.patterns[m]
                 c.stimulus["hpc_e"][on] = self.rate * self.mem.indices[m]
-                c.plasticity[on, CORTEX] = p["encoding.plasticity_gain"]
-                c.plasticity[on, HIPPOCAMPUS] = p["neuromod.dopamine"]
+                c.plasticity[on, CTX_LEARNING] = p["encoding.plasticity_gain"]
+                c.plasticity[on, HPC_LEARNING] = p["neuromod.dopamine"]
                 self.k = on.stop + self.steps(p["encoding.gap"] / 1e3)
 
     def sleep(self, phase: dict[str, Any]) -> None:
@@ -190,7 +190,7 @@ class Planner:
             c.hippocampus_offset[self.span(k + delay, window - delay * self.step)] -= (
                 p["sleep.disruption_depth"] / 1e3
             )
-        c.plasticity[self.span(k, window), CORTEX] = p["sleep.plasticity_gain"]
+        c.plasticity[self.span(k, window), CTX_LEARNING] = p["sleep.plasticity_gain"]
         c.record.swrs.append(
             {"onset": k * self.step, "seed_memory": seed_memory, "disrupted": disrupted}
         )
@@ -225,7 +225,7 @@ class Planner:
         return memory, seeds
 
     def wake(self, phase: dict[str, Any]) -> None:
-        self.c.plasticity[self.span(self.k, phase["duration"]), CORTEX] = self.p[
+        self.c.plasticity[self.span(self.k, phase["duration"]), CTX_LEARNING] = self.p[
             "wake.plasticity_gain"
         ]
 

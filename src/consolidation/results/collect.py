@@ -3,7 +3,7 @@
 The study dataset holds per-cell summaries with one dimension per grid axis, then ``seed``,
 then the model's own small dimensions (``probe``, ``memory``, ``hippocampus``, ``phase``,
 ``population``). Bulky per-cell detail (rasters, rate traces, SWR tables) stays in the cell
-files. A study of kind ``stdp_window`` (consolidation.stdp) has one small dimension instead,
+files. A study of kind ``stdp_window`` (consolidation.model.stdp) has one small dimension instead,
 ``offset``, and keeps each cell whole (its window and the fitted decays).
 
 Every cell file is checked before it is used (:func:`read_cell`): it must open, hold the
@@ -25,11 +25,12 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from consolidation import provenance
-from consolidation.io import read_netcdf
-from consolidation.parameters import SPECS, Parameters
-
-SUMMARY_DIMS = {"probe", "memory", "hippocampus", "phase", "population"}
+from consolidation.backends import provenance
+from consolidation.model import variables
+from consolidation.model.parameters import SPECS, Parameters
+from consolidation.model.variables import SUMMARY_DIMS
+from consolidation.results.io import read_netcdf
+from consolidation.studies.config import format_value, plain, plain_tree
 CELL_ATTRS = ("code_revision", "host", "Conventions")
 # What collect needs from a cell file (variables and dimensions).
 REQUIRED_VARS = (
@@ -46,8 +47,8 @@ REQUIRED_VARS = (
 )
 REQUIRED_DIMS = ("probe", "memory", "hippocampus", "phase", "population")
 # The same for the cells of an STDP-window study.
-WINDOW_VARS = ("dw", "tau_plus", "tau_minus")
-WINDOW_DIMS = ("offset",)
+WINDOW_VARS = tuple(variables.WINDOW)
+WINDOW_DIMS = tuple(variables.WINDOW_COORDINATES)
 # Bits of the study dataset's ``flag`` variable: why a run is left out of averages.
 FLAGS = {"runaway": 1, "non_finite": 2}
 
@@ -102,10 +103,10 @@ def read_cell(
         got = ds.attrs.get(f"param.{key}")
         if got is None:
             raise _fail(path, f"records no value for parameter {key}")
-        if not _same(_plain(got), expected[key]):
+        if not _same(plain(got), expected[key]):
             raise _fail(
                 path,
-                f"was simulated with {key} = {_plain(got)!r}, its grid cell has {expected[key]!r}",
+                f"was simulated with {key} = {plain(got)!r}, its grid cell has {expected[key]!r}",
             )
     if not window and ds.sizes["memory"] != int(expected["memory.count"]):
         raise _fail(
@@ -126,22 +127,13 @@ def check_shared_parameters(
         if key.removeprefix("param.") in axes:
             continue
         for path, ds in zip(files, datasets, strict=True):
-            if not _same(_plain(ds.attrs.get(key)), _plain(first.get(key))):
+            if not _same(plain(ds.attrs.get(key)), plain(first.get(key))):
                 raise _fail(
                     path,
-                    f"has {key.removeprefix('param.')} = {_plain(ds.attrs.get(key))!r} but "
-                    f"{files[0]} has {_plain(first.get(key))!r} (cells of one study must share "
+                    f"has {key.removeprefix('param.')} = {plain(ds.attrs.get(key))!r} but "
+                    f"{files[0]} has {plain(first.get(key))!r} (cells of one study must share "
                     "every parameter that is not a grid axis; were they made by other code?)",
                 )
-
-
-def _plain(value: Any) -> Any:
-    """A netCDF attribute as a plain Python value."""
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    return value
 
 
 def run_flags(ds: xr.Dataset) -> int:
@@ -186,18 +178,13 @@ def summarize_cell(ds: xr.Dataset) -> xr.Dataset:
     out = ds[keep].drop_attrs(deep=False)
     n_swr = ds.sizes.get("swr", 0)
     disrupted = ds["swr_disrupted"].values.astype(bool) if n_swr else np.zeros(0, bool)
-    extra = {
-        "swr_count": ((), n_swr, "1", "sharp-wave ripples in the run"),
-        "swr_disrupted_fraction": (
-            (),
-            float(disrupted.mean()) if n_swr else np.nan,
-            "1",
-            "fraction of ripples cut short by disruption",
-        ),
-        "up_state_count": ((), ds.sizes.get("up_state", 0), "1", "slow-oscillation up states"),
+    counts = {
+        "swr_count": n_swr,
+        "swr_disrupted_fraction": float(disrupted.mean()) if n_swr else np.nan,
+        "up_state_count": ds.sizes.get("up_state", 0),
     }
-    for name, (dims, value, units, long_name) in extra.items():
-        out[name] = xr.Variable(dims, value, {"units": units, "long_name": long_name})
+    for name, row in variables.COLLECTED.items():
+        out[name] = row(counts[name])
     for name in ("runaway", "non_finite"):
         if name in out:
             out[name] = out[name].astype("int8").assign_attrs(out[name].attrs)
@@ -296,8 +283,6 @@ _DIM_NAMES = {
 def _coordinate_value(value: Any) -> Any:
     """Grid values as coordinate labels: lists become their path text ('0,2' or 'none')."""
     if isinstance(value, list | tuple):
-        from consolidation.grid import format_value
-
         return format_value(list(value))
     return value
 
@@ -356,20 +341,11 @@ def study_attrs(
     attrs["collect_code_dirty"] = int(dirty)
     attrs.update(provenance.versions())
     if config is not None:
-        text = yaml.safe_dump(_plain_tree(config), sort_keys=False)
+        text = yaml.safe_dump(plain_tree(config), sort_keys=False)
         attrs["config_yaml"] = text
         attrs["config_sha256"] = hashlib.sha256(text.encode()).hexdigest()
     attrs["Conventions"] = "CF-1.10"
     return attrs
-
-
-def _plain_tree(tree: Any) -> Any:
-    """Mappings and lists (snakemake's config types included) as plain dicts and lists."""
-    if isinstance(tree, Mapping):
-        return {str(k): _plain_tree(v) for k, v in tree.items()}
-    if isinstance(tree, list | tuple):
-        return [_plain_tree(v) for v in tree]
-    return _plain(tree)
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -24,31 +24,31 @@ seeds) ``inconclusive``. A match is ``reproduced`` when the CI lies inside the p
 tolerance interval, ``contradicted`` when it lies wholly outside it, else ``inconclusive``.
 
 Claims are validated with the config (:func:`parse_claims`, called by
-:func:`consolidation.grid.expand_study`), before any job runs: the variable must be one that
-study datasets hold (read from :func:`consolidation.measure.to_dataset`'s source, so a new
+:func:`consolidation.studies.grid.expand_study`), before any job runs: the variable must be one that
+study datasets hold (the model's table, :mod:`consolidation.model.variables`, so a new
 per-memory variable there is usable at once), and every axis and coordinate value must exist in
 the study (grid axes from its grid; probe labels from its schedule's test labels; ...). A study of
-kind ``stdp_window`` has the variables of :data:`consolidation.stdp.VARIABLES` and the offsets of
-its cells' ``stdp.offsets`` instead.
+kind ``stdp_window`` has the window's variables and the offsets of its cells' ``stdp.offsets``.
 """
 
 from __future__ import annotations
 
-import ast
-import functools
 import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from importlib.util import find_spec
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import xarray as xr
 
-from consolidation.grid import ConfigError, _show, format_value
-from consolidation.stats import bootstrap_ci, spearman
+from consolidation.model import variables
+from consolidation.model.controls import CONDITIONS
+from consolidation.model.measure import POPULATIONS
+from consolidation.model.parameters import Parameters
+from consolidation.model.schedule import expand
+from consolidation.studies.config import ConfigError, format_value, plain, show
+from consolidation.studies.stats import bootstrap_ci, spearman
 
 # expected direction -> sign of the effect that reproduces the claim
 # (a match has no sign: its verdict asks whether the CI lies within the published interval)
@@ -73,7 +73,6 @@ MIN_SEEDS = 3
 CI_LEVEL = 0.95
 BOOTSTRAP_SEED = 0
 # Variables collect adds to every study dataset besides the model's own (collect.summarize_cell).
-COLLECTED = {"swr_count": (), "swr_disrupted_fraction": (), "up_state_count": (), "wall_time": ()}
 
 
 class ClaimError(ConfigError):
@@ -148,46 +147,10 @@ class Claim:
 # --- what a study dataset holds, known before any job runs ---------------------------------
 
 
-@functools.cache
 def study_variables(study_kind: str = "network") -> dict[str, tuple[str, ...]]:
-    """Data variable -> its dimensions besides the grid axes and ``seed``, in a study dataset.
-
-    Read from the source of :func:`consolidation.measure.to_dataset` (its ``"name": _var((dims),
-    ...)`` entries; importing the model is not needed), keeping what collect keeps: variables
-    whose dimensions are all summary dimensions. Plus the counts collect adds. For a study of
-    kind ``stdp_window``: the window's variables (:data:`consolidation.stdp.VARIABLES`).
-    """
-    from consolidation.collect import SUMMARY_DIMS
-
-    if study_kind == "stdp_window":
-        from consolidation.stdp import VARIABLES
-
-        return dict(VARIABLES)
-
-    tree = ast.parse(Path(find_spec("consolidation.measure").origin).read_text())
-    found: dict[str, tuple[str, ...]] = {}
-    for func in ast.walk(tree):
-        if not (isinstance(func, ast.FunctionDef) and func.name == "to_dataset"):
-            continue
-        for node in ast.walk(func):
-            if not isinstance(node, ast.Dict):
-                continue
-            for key, value in zip(node.keys, node.values, strict=True):
-                if not (
-                    isinstance(key, ast.Constant)
-                    and isinstance(key.value, str)
-                    and isinstance(value, ast.Call)
-                    and getattr(value.func, "id", None) == "_var"
-                    and value.args
-                    and isinstance(value.args[0], ast.Tuple)
-                ):
-                    continue
-                dims = tuple(getattr(e, "value", None) for e in value.args[0].elts)
-                if key.value in SUMMARY_DIMS:  # the coordinates
-                    continue
-                if all(isinstance(d, str) for d in dims) and set(dims) <= SUMMARY_DIMS:
-                    found[key.value] = dims
-    return {**found, **COLLECTED}
+    """Data variable -> its dimensions besides the grid axes and ``seed``, in a study dataset
+    (from the model's table of variables, :mod:`consolidation.model.variables`)."""
+    return variables.study_variables(study_kind)
 
 
 def coordinate_labels(
@@ -200,10 +163,6 @@ def coordinate_labels(
     cells differ); ``hippocampus`` and ``population`` as measure writes them. For a study of
     kind ``stdp_window``: ``offset``, every cell's ``stdp.offsets`` in ascending order.
     """
-    from consolidation.measure import HIPPOCAMPUS, POPULATIONS
-    from consolidation.parameters import Parameters
-    from consolidation.schedule import expand
-
     if study_kind == "stdp_window":
         offsets = {float(o) for c in cells for o in Parameters.from_overrides(c)["stdp.offsets"]}
         return {"offset": sorted(offsets)}
@@ -225,7 +184,7 @@ def coordinate_labels(
         "probe": list(probes),
         "memory": list(range(n_memories)),
         "phase": [f"{i}:" + "|".join(k) for i, k in enumerate(kinds)],
-        "hippocampus": list(HIPPOCAMPUS),
+        "hippocampus": list(CONDITIONS),
         "population": list(POPULATIONS),
     }
 
@@ -258,9 +217,9 @@ def parse_claims(
     """Validate a study's ``claims`` list against its grid ``axes`` and cells' overrides."""
     if spec is None:
         return []
-    where = f"study {_show(study)} 'claims'"
+    where = f"study {show(study)} 'claims'"
     if not isinstance(spec, list):
-        raise ClaimError(f"{where}: expected a list of claims, got {_show(spec)}")
+        raise ClaimError(f"{where}: expected a list of claims, got {show(spec)}")
     coords = {**{a: list(v) for a, v in axes.items()}, **coordinate_labels(cells, study_kind)}
     variables = study_variables(study_kind)
     out: list[Claim] = []
@@ -268,7 +227,7 @@ def parse_claims(
         claim = _parse_claim(study, i, item, axes, coords, variables)
         if any(c.name == claim.name for c in out):
             raise ClaimError(
-                f"study {_show(study)} claim {_show(claim.name)} 'name': used by two claims"
+                f"study {show(study)} claim {show(claim.name)} 'name': used by two claims"
             )
         out.append(claim)
     return out
@@ -282,22 +241,22 @@ def _parse_claim(
     coords: Mapping[str, list[Any]],
     variables: Mapping[str, tuple[str, ...]],
 ) -> Claim:
-    where = f"study {_show(study)} 'claims' '{i}'"  # as the schema's errors name it
+    where = f"study {show(study)} 'claims' '{i}'"  # as the schema's errors name it
     if not isinstance(item, Mapping):
         raise ClaimError(f"{where}: expected a mapping with keys {', '.join(CLAIM_KEYS)}")
     name = item.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise ClaimError(f"{where} 'name': expected a short label, got {_show(name)}")
-    where = f"study {_show(study)} claim {_show(name)}"
+        raise ClaimError(f"{where} 'name': expected a short label, got {show(name)}")
+    where = f"study {show(study)} claim {show(name)}"
     unknown = sorted(map(str, set(item) - set(CLAIM_KEYS)))
     if unknown:
         raise ClaimError(
-            f"{where}: unknown key(s) {_show(unknown)}; allowed: {', '.join(CLAIM_KEYS)}"
+            f"{where}: unknown key(s) {show(unknown)}; allowed: {', '.join(CLAIM_KEYS)}"
         )
     variable = item.get("variable")
     if not isinstance(variable, str) or variable not in variables:
         raise ClaimError(
-            f"{where} 'variable': {_show(variable)} is not a variable of the study dataset; "
+            f"{where} 'variable': {show(variable)} is not a variable of the study dataset; "
             f"allowed: {', '.join(sorted(variables))}"
         )
     dims = [*axes, *variables[variable]]  # besides seed
@@ -309,22 +268,22 @@ def _parse_claim(
     expect = item.get("expect")
     if expect not in EXPECT[kind]:
         raise ClaimError(
-            f"{where} 'expect': {_show(expect)} is not allowed for a {kind}; allowed: "
+            f"{where} 'expect': {show(expect)} is not allowed for a {kind}; allowed: "
             + ", ".join(EXPECT[kind])
         )
     reference = item.get("reference", "")
     if not isinstance(reference, str):
-        raise ClaimError(f"{where} 'reference': expected text, got {_show(reference)}")
+        raise ClaimError(f"{where} 'reference': expected text, got {show(reference)}")
 
     select_spec = item.get("select") or {}
     if not isinstance(select_spec, Mapping):
         raise ClaimError(f"{where} 'select': expected a mapping of dimension -> value")
     select = {}
     for dim, value in select_spec.items():
-        here = f"{where} 'select' {_show(dim)}"
+        here = f"{where} 'select' {show(dim)}"
         if dim not in dims:
             raise ClaimError(
-                f"{here}: {variable} has no dimension {_show(dim)}; its dimensions: "
+                f"{here}: {variable} has no dimension {show(dim)}; its dimensions: "
                 + ", ".join(dims)
                 + " (seed is what the statistic runs over)"
             )
@@ -336,13 +295,13 @@ def _parse_claim(
             select[dim] = _coordinate(here, dim, value, coords)
 
     compare = item[kind]
-    here = f"{where} {_show(kind)}"
+    here = f"{where} {show(kind)}"
     if not isinstance(compare, Mapping):
         raise ClaimError(f"{here}: expected a mapping with keys {', '.join(COMPARE_KEYS[kind])}")
     unknown = sorted(map(str, set(compare) - set(COMPARE_KEYS[kind])))
     if unknown:
         raise ClaimError(
-            f"{here}: unknown key(s) {_show(unknown)}; allowed: {', '.join(COMPARE_KEYS[kind])}"
+            f"{here}: unknown key(s) {show(unknown)}; allowed: {', '.join(COMPARE_KEYS[kind])}"
         )
     cells = (
         kind == "contrast"
@@ -391,14 +350,14 @@ def _along(
         for key in ("a", "b"):
             if key not in compare or not _scalar(compare[key]):
                 raise ClaimError(
-                    f"{here} {_show(key)}: expected one value, got {_show(compare.get(key))}"
+                    f"{here} {show(key)}: expected one value, got {show(compare.get(key))}"
                 )
     axis = by = a = b = None
     if "axis" in compare:
         axis = compare["axis"]
         if not isinstance(axis, str) or axis not in dims:
             raise ClaimError(
-                f"{here} 'axis': {_show(axis)} is not a dimension of {variable}; allowed: "
+                f"{here} 'axis': {show(axis)} is not a dimension of {variable}; allowed: "
                 + ", ".join(dims)
             )
         if axis in select:
@@ -413,7 +372,7 @@ def _along(
             if not _numeric(values) or len(values) < 2:
                 raise ClaimError(
                     f"{here} 'axis': a trend needs at least two numbers along {axis}, it has "
-                    f"{_show(values)} (compare two values with a contrast instead)"
+                    f"{show(values)} (compare two values with a contrast instead)"
                 )
     else:
         by = compare["by"]
@@ -421,7 +380,7 @@ def _along(
         if by_dims is None or "memory" not in by_dims:
             per_memory = sorted(k for k, d in variables.items() if "memory" in d)
             raise ClaimError(
-                f"{here} 'by': {_show(by)} is not a per-memory variable of the study dataset; "
+                f"{here} 'by': {show(by)} is not a per-memory variable of the study dataset; "
                 f"allowed: {', '.join(per_memory)}"
             )
         if not set(by_dims) <= set(variables[variable]):
@@ -435,7 +394,7 @@ def _along(
             a, b = compare["a"], compare["b"]
             if format_value(a) == format_value(b):
                 raise ClaimError(f"{here} 'b': compares {by}={format_value(a)} with itself")
-    return axis, by, _plain(a), _plain(b)
+    return axis, by, plain(a), plain(b)
 
 
 def _reference_value(here: str, kind: str, compare: Mapping[str, Any]) -> dict[str, float]:
@@ -448,13 +407,13 @@ def _reference_value(here: str, kind: str, compare: Mapping[str, Any]) -> dict[s
             or not isinstance(number, int | float)
             or not math.isfinite(number)
         ):
-            raise ClaimError(f"{here} {_show(key)}: expected a finite number, got {_show(number)}")
+            raise ClaimError(f"{here} {show(key)}: expected a finite number, got {show(number)}")
         out[key] = float(number)
     if kind == "match":
         if not 0 < out["tolerance"] < 1:
             raise ClaimError(
                 f"{here} 'tolerance': a relative tolerance lies between 0 and 1 (0.2: ±20%), "
-                f"got {_show(compare['tolerance'])}"
+                f"got {show(compare['tolerance'])}"
             )
         if out["value"] == 0:
             raise ClaimError(f"{here} 'value': a relative tolerance needs a nonzero value")
@@ -470,10 +429,10 @@ def _point(
     point = {}
     for dim, value in spec.items():
         if dim not in dims:
-            raise ClaimError(f"{where}: no dimension {_show(dim)}; allowed: {', '.join(dims)}")
+            raise ClaimError(f"{where}: no dimension {show(dim)}; allowed: {', '.join(dims)}")
         if dim in select:
             raise ClaimError(f"{where}: {dim} is also fixed in 'select'")
-        point[dim] = _coordinate(f"{where} {_show(dim)}", dim, value, coords)
+        point[dim] = _coordinate(f"{where} {show(dim)}", dim, value, coords)
     return point
 
 
@@ -483,15 +442,10 @@ def _coordinate(where: str, dim: str, value: Any, coords: Mapping[str, list[Any]
     pos = _find(values, value) if _scalar(value) else None
     if pos is None:
         raise ClaimError(
-            f"{where}: {_show(value)} is not a value of {dim}; allowed: "
+            f"{where}: {show(value)} is not a value of {dim}; allowed: "
             + ", ".join(format_value(v) for v in values)
         )
-    return _plain(values[pos])
-
-
-def _plain(value: Any) -> Any:
-    """A JSON/YAML-safe scalar (snakemake params, claims.json)."""
-    return value.item() if isinstance(value, np.generic) else value
+    return plain(values[pos])
 
 
 # --- statistics ------------------------------------------------------------------------------
@@ -527,7 +481,7 @@ def _per_seed(ds: xr.Dataset, claim: Claim, where: str) -> tuple[np.ndarray, np.
             da = da.where(ds["flag"] == 0)
             notes.append(f"{flagged} flagged run(s) left out")
     for dim, value in claim.select.items():
-        da = _isel(da, dim, value, f"{where} 'select' {_show(dim)}")
+        da = _isel(da, dim, value, f"{where} 'select' {show(dim)}")
     if claim.kind in ("level", "match"):  # the variable itself, averaged within each seed
         values = _seed_mean(da).values
         if claim.kind == "level":
@@ -539,7 +493,7 @@ def _per_seed(ds: xr.Dataset, claim: Claim, where: str) -> tuple[np.ndarray, np.
         group = ds[claim.by]
         for dim, value in claim.select.items():
             if dim in group.dims:
-                group = _isel(group, dim, value, f"{where} 'select' {_show(dim)}")
+                group = _isel(group, dim, value, f"{where} 'select' {show(dim)}")
         # average what the grouping variable does not vary over (e.g. phase); its own cells and
         # memories are the points compared
         da = da.mean([d for d in da.dims if d not in group.dims], skipna=True)
@@ -550,7 +504,7 @@ def _per_seed(ds: xr.Dataset, claim: Claim, where: str) -> tuple[np.ndarray, np.
             for key, point in (("a", claim.a), ("b", claim.b)):
                 sel = da
                 for dim, value in point.items():
-                    sel = _isel(sel, dim, value, f"{where} 'contrast' '{key}' {_show(dim)}")
+                    sel = _isel(sel, dim, value, f"{where} 'contrast' '{key}' {show(dim)}")
                 points.append(_seed_mean(sel))
             high, low = points
         elif claim.axis is not None:
@@ -633,7 +587,7 @@ def evaluate(ds: xr.Dataset, claim: Claim | Mapping[str, Any], study: str = "") 
     """One claim computed from a study dataset: effect, 95% CI, seeds, verdict (JSON-able)."""
     claim = claim if isinstance(claim, Claim) else Claim.from_dict(claim)
     study = study or str(ds.attrs.get("study", ""))
-    where = f"study {_show(study)} claim {_show(claim.name)}"
+    where = f"study {show(study)} claim {show(claim.name)}"
     values, change, notes = _per_seed(ds, claim, where)
     seeds = ds["seed"].values.tolist() if "seed" in ds.coords else list(range(len(values)))
     n = int(np.isfinite(values).sum())

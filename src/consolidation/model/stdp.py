@@ -1,7 +1,8 @@
 """The STDP window of the model's own plastic synapse, measured with isolated spike pairs.
 
-:func:`simulate_window` is one cell of an STDP-window study (``kind: stdp_window``): the
-protocol of Bi & Poo (1998) on the synapse of ``stdp.pathway`` under its ``<pathway>.rule``.
+One cell of an STDP-window study (``kind: stdp_window``, run by
+:mod:`consolidation.backends.stdp_window`) follows the protocol of Bi & Poo (1998) on the
+synapse of ``stdp.pathway`` under its ``<pathway>.rule``.
 Each of ``stdp.pairs`` pairs per offset (``stdp.offsets``, t_post - t_pre) drives its own
 synapse once, so the pairs do not interact: in the pair-based rule they would not on one synapse
 either, since Bi & Poo paired at 1 Hz and every trace decays within 0.2 s (tau <= 34 ms), and
@@ -15,23 +16,17 @@ compared with the exponential fits to Bi & Poo's data: tau+ 16.8 ms, tau- 33.7 m
 
 from __future__ import annotations
 
-import time
-
 import brian2 as b2
 import numpy as np
-import xarray as xr
 
-from consolidation import provenance
-from consolidation.network import plastic_synapses, set_rule
-from consolidation.parameters import Parameters
+from consolidation.model.network import plastic_synapses, set_rule
+from consolidation.model.parameters import Parameters
 
 PAIR_SPACING = 0.5  # s before the first pair and after the last: beyond every trace's decay
 KIND = "stdp_window"  # the study kind whose cells this module simulates
 # Exponential fits to Bi & Poo 1998 (as cited by Pfister & Gerstner 2006), in ms.
 BI_POO_TAU_PLUS = 16.8
 BI_POO_TAU_MINUS = 33.7
-# Data variable -> its dimensions besides the grid axes and seed (the claims' vocabulary).
-VARIABLES = {"dw": ("offset",), "tau_plus": (), "tau_minus": ()}
 MAX_OFFSET = 1000.0  # ms; longer pairs are no STDP window
 
 
@@ -140,77 +135,3 @@ def check_offsets(values: object) -> str | None:
     if len({float(v) for v in values}) != len(values):
         return "an offset is listed twice"
     return None
-
-
-def simulate_window(params: Parameters | dict | None = None, seed: int = 0) -> xr.Dataset:
-    """One cell of an STDP-window study: the window of ``stdp.pathway``'s synapse, measured.
-
-    Returns ``dw`` per nominal offset (dimension ``offset``, ms) and the fitted decay of each
-    side, with the provenance attributes every cell carries.
-    """
-    from consolidation.simulate import configure_brian  # the one brian2 set-up (Cython cache)
-
-    start = time.perf_counter()
-    if not isinstance(params, Parameters):
-        params = Parameters.from_overrides(params)
-    configure_brian(params)
-    pathway = params["stdp.pathway"]
-    nominal, t_pre, t_post = pair_times(params, np.random.default_rng(seed))
-    changes = pair_changes(params, pathway, t_pre, t_post)
-    offsets = np.asarray(params["stdp.offsets"], dtype=float)
-    order = np.argsort(offsets)
-    offsets = offsets[order]
-    dw = np.array([changes[nominal == o].mean() for o in offsets])
-    plus, minus = offsets > 0, offsets < 0
-    rule = params[f"{pathway}.rule"]
-    ds = xr.Dataset(
-        {
-            "dw": (
-                ("offset",),
-                dw,
-                {
-                    "units": "1",
-                    "long_name": "weight change per spike pair in units of the learning rate "
-                    "(mean over the pairs at this offset)",
-                },
-            ),
-            "tau_plus": (
-                (),
-                fit_side(offsets[plus], dw[plus]),
-                {
-                    "units": "ms",
-                    "long_name": "decay time of the window for pre before post (offset > 0), "
-                    "log-linear fit; NaN: that side does not decay exponentially",
-                },
-            ),
-            "tau_minus": (
-                (),
-                fit_side(offsets[minus], dw[minus]),
-                {
-                    "units": "ms",
-                    "long_name": "decay time of the window for post before pre (offset < 0), "
-                    "log-linear fit; NaN: that side does not decay exponentially",
-                },
-            ),
-        },
-        coords={
-            "offset": (
-                "offset",
-                offsets,
-                {
-                    "units": "ms",
-                    "long_name": "spike-pair offset t_post - t_pre (> 0: pre before post), nominal",
-                },
-            )
-        },
-    )
-    ds.attrs.update(provenance.attributes(params, seed, time.perf_counter() - start))
-    ds.attrs.update(
-        {
-            "title": f"STDP window of the {pathway} synapse ({rule} rule)",
-            "study_kind": KIND,
-            "pathway": pathway,
-            "rule": rule,
-        }
-    )
-    return ds

@@ -16,12 +16,11 @@ source, so it opens offline from a copied folder or an email attachment.
 
 A partial results folder is reported, not refused: a study whose dataset, figures or claims are
 missing gets a section saying what is missing and the header lists it. The workflow's rule report
-always has every input; for a partial folder run ``python -m consolidation.report results``.
+always has every input; for a partial folder run ``python -m consolidation.present.report results``.
 """
 
 from __future__ import annotations
 
-import argparse
 import base64
 import datetime as dt
 import hashlib
@@ -29,9 +28,9 @@ import html
 import itertools
 import json
 import re
-import sys
 from collections.abc import Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -40,14 +39,13 @@ import pandas as pd
 import xarray as xr
 import yaml
 
-from consolidation.claims import VERDICTS, format_effect
-from consolidation.collect import _plain_tree, flagged_runs, recall_outcome
-from consolidation.grid import format_value
-from consolidation.io import read_netcdf
-from consolidation.provenance import code_revision
-from consolidation.stats import bootstrap_ci
+from consolidation.backends.provenance import code_revision
+from consolidation.results.collect import flagged_runs, recall_outcome
+from consolidation.results.io import read_netcdf
+from consolidation.studies.claims import VERDICTS, format_effect
+from consolidation.studies.config import format_value, plain_tree
+from consolidation.studies.stats import bootstrap_ci
 
-REPO = Path(__file__).resolve().parents[2]
 PACKAGES = (
     "consolidation",
     "brian2",
@@ -76,97 +74,10 @@ CSP = (
     "base-uri 'none'; form-action 'none'"
 )
 
-STYLE = """
-:root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg2:#f6f8fa;--link:#0b57d0}
-*{box-sizing:border-box}
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);
-line-height:1.5;margin:0}
-.layout{max-width:82rem;margin:0 auto;padding:0 1rem}
-@media (min-width:62rem){.layout{display:grid;grid-template-columns:14rem minmax(0,1fr);
-gap:2.5rem}#toc{position:sticky;top:0;max-height:100vh;overflow-y:auto}}
-#toc{font-size:.9rem;padding:1.2rem 0}#toc h2{font-size:.8rem;text-transform:uppercase;
-letter-spacing:.06em;color:var(--muted);border:0;margin:0 0 .4rem}
-#toc ol{list-style:none;margin:0;padding:0}#toc ol ol{padding-left:.9rem}
-#toc li{margin:.15rem 0}#toc a{color:var(--fg);text-decoration:none}
-#toc a:hover{color:var(--link);text-decoration:underline}
-main{min-width:0;max-width:62rem;padding-bottom:4rem}
-a{color:var(--link)}
-header{padding:1rem 0 .4rem;border-bottom:2px solid var(--fg)}
-h1{font-size:1.7rem;margin:0 0 .3rem;line-height:1.25}
-h2{font-size:1.35rem;border-bottom:1px solid var(--line);margin:1.6rem 0 .6rem;
-padding-bottom:.2rem}
-h3{font-size:1.05rem;margin:1.6rem 0 .4rem}
-.lede{color:var(--muted);margin:.1rem 0 .4rem}
-dl.run{display:grid;grid-template-columns:max-content minmax(0,1fr) max-content minmax(0,1fr);
-gap:.1rem 1rem;margin:.5rem 0;font-size:.95rem}
-@media (max-width:48rem){dl.run{grid-template-columns:max-content minmax(0,1fr)}}
-dl.run dt{color:var(--muted)}dl.run dd{margin:0}
-.glance{margin:.4rem 0}.glance .verdict{margin-right:.4rem}
-.partial{background:#fff8e1;border:1px solid #e0b000;border-left:6px solid #e0b000;
-padding:.6rem .9rem;margin:.8rem 0;border-radius:4px}
-.scroll{overflow-x:auto}
-table{border-collapse:collapse;margin:.6rem 0;font-size:.92rem}
-td,th{border:1px solid var(--line);padding:.3rem .6rem;text-align:left;vertical-align:top;
-overflow-wrap:break-word}
-table.claims{width:100%}table.claims td:nth-child(1),table.claims th{white-space:nowrap}
-th{background:var(--bg2);font-weight:600}
-.num{font-variant-numeric:tabular-nums}
-.verdict{display:inline-block;padding:.05rem .55rem;border-radius:1rem;font-weight:600;
-font-size:.85rem;border:1px solid;white-space:nowrap}
-.v-reproduced{background:#dafbe1;color:#116329;border-color:#4ac26b}
-.v-contradicted{background:#ffebe9;color:#a40e26;border-color:#ff8182}
-.v-inconclusive{background:#fff8c5;color:#7d4e00;border-color:#d4a72c}
-.v-missing{background:#eff2f5;color:#59636e;border-color:#d1d9e0}
-tr.row-reproduced td:last-child{background:#f0fff4}tr.row-contradicted td:last-child{
-background:#fff5f5}tr.row-inconclusive td:last-child{background:#fffdf0}
-.note{color:var(--muted);font-size:.85rem}
-.question{font-size:1.08rem;border-left:4px solid var(--line);margin:.6rem 0;
-padding:.2rem .9rem}
-.missing{background:#eff2f5;border:1px dashed #8c959f;padding:.6rem .9rem;border-radius:4px}
-figure{margin:1.2rem 0}figure img{max-width:100%;height:auto;border:1px solid var(--line);
-cursor:zoom-in;display:block}figure img:focus{outline:3px solid var(--link)}
-figcaption{font-size:.9rem;color:#30363d;margin-top:.35rem}
-.warn{color:#a40e26}
-pre{background:var(--bg2);padding:.8rem;overflow-x:auto;font-size:.82rem}
-code{font-size:.88em}
-details summary{cursor:pointer}
-#lightbox{position:fixed;inset:0;background:rgba(10,12,16,.88);overflow:auto;z-index:10;
-cursor:zoom-out;padding:1rem}#lightbox img{display:block;margin:0 auto;max-width:none;
-background:#fff}#lightbox p{color:#fff;text-align:center;margin:.5rem 0 0;font-size:.9rem}
-@media print{#toc{display:none}.layout{display:block}}
-"""
+STYLE = (files(__package__) / "report.css").read_text(encoding="utf-8")
 
 # Click (or Enter on) a figure: show it full size in an overlay; click or Escape closes it.
-SCRIPT = """
-(function () {
-  var box = null;
-  function close() { if (box) { box.remove(); box = null; } }
-  function open(img) {
-    close();
-    box = document.createElement('div');
-    box.id = 'lightbox';
-    box.setAttribute('role', 'dialog');
-    box.setAttribute('aria-label', 'Figure at full size');
-    var big = document.createElement('img');
-    big.src = img.src;
-    big.alt = img.alt;
-    big.width = img.naturalWidth;
-    var hint = document.createElement('p');
-    hint.textContent = 'Full size. Click or press Escape to close.';
-    box.appendChild(big);
-    box.appendChild(hint);
-    box.addEventListener('click', close);
-    document.body.appendChild(box);
-  }
-  document.querySelectorAll('figure img').forEach(function (img) {
-    img.tabIndex = 0;
-    img.title = 'Click to see full size';
-    img.addEventListener('click', function () { open(img); });
-    img.addEventListener('keydown', function (e) { if (e.key === 'Enter') { open(img); } });
-  });
-  document.addEventListener('keydown', function (e) { if (e.key === 'Escape') { close(); } });
-})();
-"""
+SCRIPT = (files(__package__) / "report.js").read_text(encoding="utf-8")
 
 
 # --- small HTML helpers ------------------------------------------------------------------------
@@ -329,7 +240,7 @@ def git_revision(where: str | Path = ".") -> str:
 
 def config_sha256(config: Mapping[str, Any]) -> str:
     """The hash collect records as ``config_sha256`` (of the config as YAML)."""
-    text = yaml.safe_dump(_plain_tree(config), sort_keys=False)
+    text = yaml.safe_dump(plain_tree(config), sort_keys=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -433,7 +344,7 @@ def _value(v: Any) -> str:
 
 def parameter_tables(study: Mapping[str, Any]) -> str:
     """The parameters varied (grid axes) and fixed (overrides of the model defaults)."""
-    from consolidation.parameters import SPECS
+    from consolidation.model.parameters import SPECS
 
     def spec(key: str) -> tuple[str, str]:
         s = SPECS.get(key)
@@ -585,7 +496,7 @@ def _window_numbers(ds: xr.Dataset) -> str:
         ]
         for r in rows
     ]
-    from consolidation.stdp import BI_POO_TAU_MINUS, BI_POO_TAU_PLUS
+    from consolidation.model.stdp import BI_POO_TAU_MINUS, BI_POO_TAU_PLUS
 
     parts = [
         "<h3>Key numbers</h3><p>Decay times fitted to each side of the measured window (ms; "
@@ -718,7 +629,7 @@ def provenance_section(
             _table(["package", "report", *datasets], versions),
             "<h3>Config</h3>",
             "<details><summary>The config this report was made with (YAML)</summary>",
-            f"<pre>{_e(yaml.safe_dump(_plain_tree(config), sort_keys=False))}</pre></details>",
+            f"<pre>{_e(yaml.safe_dump(plain_tree(config), sort_keys=False))}</pre></details>",
             "</section>",
         ]
     )
@@ -871,93 +782,3 @@ def build_report(
         + "\n".join(body)
         + f"\n</main>\n</div>\n<script>{SCRIPT}</script>\n</body></html>\n"
     )
-
-
-# --- a report of a results folder, complete or not (python -m consolidation.report) ----------
-
-
-def load_config(configfiles: Sequence[str | Path]) -> dict[str, Any]:
-    """Config files merged in order, later keys winning (nested mappings merged, as snakemake)."""
-
-    def merge(a: dict, b: Mapping) -> dict:
-        for k, v in b.items():
-            a[k] = merge(dict(a.get(k) or {}), v) if isinstance(v, Mapping) else v
-        return a
-
-    config: dict[str, Any] = {}
-    for path in configfiles:
-        merge(config, yaml.safe_load(Path(path).read_text()) or {})
-    return config
-
-
-def report_of_folder(
-    results: str | Path,
-    configfiles: Sequence[str | Path],
-    captions_dir: str | Path = REPO / "workflow" / "report",
-) -> str:
-    """The report of a results folder as the config describes it; missing files are named."""
-    from consolidation.grid import load_studies
-
-    results = Path(results)
-    config = load_config(configfiles)
-    studies = load_studies(config)
-    summaries = [
-        {**s.summary(), "claims": [c.to_dict() for c in s.claims]} for s in studies.values()
-    ]
-    captions = {
-        kind: (Path(captions_dir) / f"{kind}.rst").read_text()
-        for kind in FIGURE_TITLES
-        if (Path(captions_dir) / f"{kind}.rst").exists()
-    }
-    return build_report(
-        studies=summaries,
-        datasets={n: results / n / f"{n}.nc" for n in studies},
-        figures={
-            n: {k: results / n / "figures" / f"{k}.png" for k in s.figures}
-            for n, s in studies.items()
-        },
-        captions=captions,
-        config=config,
-        benchmarks=sorted((results / "benchmarks").glob("*/simulate/**/*.tsv")),
-        claims={n: results / n / "claims.json" for n in studies},
-        configfiles=[str(f) for f in configfiles],
-    )
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    from consolidation.grid import ConfigError
-    from consolidation.io import write_text
-
-    parser = argparse.ArgumentParser(
-        prog="python -m consolidation.report",
-        description="Write the HTML report of a results folder, complete or partial: studies "
-        "whose dataset, figures or claims are missing are named in it. Never simulates.",
-    )
-    parser.add_argument("results", nargs="?", default="results", help="results folder")
-    parser.add_argument(
-        "--configfile",
-        nargs="+",
-        default=["config/config.yaml"],
-        help="config file(s) of the run, merged in order (default: config/config.yaml)",
-    )
-    parser.add_argument("-o", "--output", help="HTML file (default: RESULTS/report.html)")
-    args = parser.parse_args(argv)
-    try:
-        page = report_of_folder(args.results, args.configfile)
-    except (OSError, ConfigError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
-    out = Path(args.output) if args.output else Path(args.results) / "report.html"
-    write_text(out, page)
-    incomplete = re.search(r"Partial report: (\d+) of (\d+)", page)
-    status = (
-        f"{incomplete.group(1)} of {incomplete.group(2)} studies incomplete"
-        if incomplete
-        else "complete"
-    )
-    print(f"wrote {out} ({len(page) / 1e6:.1f} MB; {status})")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,258 @@
+"""Measurements from a finished run: recall, replay content, weights, rates, a raster sample.
+
+Everything here is computed from recorded spikes and weights; nothing is assumed from the
+schedule (the memory an SWR reactivated is the index assembly that fired most in its window).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import brian2 as b2
+import numpy as np
+import xarray as xr
+
+from consolidation.model import variables
+from consolidation.model.controls import CONDITIONS
+
+if TYPE_CHECKING:
+    from consolidation.model.controls import Record
+    from consolidation.model.network import Model
+    from consolidation.model.parameters import Parameters
+
+POPULATIONS = ("ctx_e", "ctx_i", "hpc_e", "hpc_i")
+CLEAR_MAJORITY = 0.5  # an SWR replays memory m if m's index holds more than half its spikes
+
+
+def _pair_masks(model: Model, pathway: str, pre: np.ndarray, post: np.ndarray) -> np.ndarray:
+    """Boolean over synapses: presynaptic cell in `pre` and postsynaptic cell in `post`."""
+    syn = model.plastic[pathway]
+    return pre[np.asarray(syn.i[:])] & post[np.asarray(syn.j[:])]
+
+
+def weight_summary(model: Model, variable: str = "w") -> dict[str, Any]:
+    """Mean weights (mV) after a phase: within each pattern, between patterns, bindings.
+
+    `variable`: the synaptic variable holding the weights (a snapshot taken after the phase
+    when the whole schedule runs before anything is read, as in cpp_standalone).
+    """
+    mem = model.memories
+    w = {k: np.asarray(getattr(s, variable)[:]) / 1e-3 for k, s in model.plastic.items()}
+    ctx_pre = model.plastic["ctx_ee"]
+    i, j = np.asarray(ctx_pre.i[:]), np.asarray(ctx_pre.j[:])
+    same = np.zeros(len(i), dtype=bool)
+    for pattern in mem.patterns:
+        same |= pattern[i] & pattern[j]
+    in_any = mem.patterns.any(axis=0)
+    between = in_any[i] & in_any[j] & ~same
+
+    def mean(values, mask):
+        return float(values[mask].mean()) if mask.any() else np.nan
+
+    return {
+        "within": [mean(w["ctx_ee"], pat[i] & pat[j]) for pat in mem.patterns],
+        "between": mean(w["ctx_ee"], between),
+        "hpc_within": [
+            mean(w["hpc_ee"], _pair_masks(model, "hpc_ee", idx, idx)) for idx in mem.indices
+        ],
+        "binding": [
+            mean(w["hpc_ctx"], _pair_masks(model, "hpc_ctx", idx, pat))
+            for idx, pat in zip(mem.indices, mem.patterns, strict=True)
+        ],
+    }
+
+
+def _spikes(model: Model, group: str) -> tuple[np.ndarray, np.ndarray]:
+    mon = model.spikes[group]
+    return np.asarray(mon.i[:]), np.asarray(mon.t[:] / b2.second)
+
+
+def _counts(cells: np.ndarray, times: np.ndarray, n: int, start: float, end: float) -> np.ndarray:
+    sel = (times >= start) & (times < end)
+    return np.bincount(cells[sel], minlength=n)
+
+
+def recall_scores(model: Model, record: Record) -> dict[tuple[str, int, str], float]:
+    """Rate of the uncued rest of a pattern minus the rate of cells outside it (Hz)."""
+    mem = model.memories
+    cells, times = _spikes(model, "ctx_e")
+    n = mem.patterns.shape[1]
+    out = {}
+    for trial in record.tests:
+        m = trial["memory"]
+        counts = _counts(cells, times, n, trial["start"], trial["end"])
+        rate = counts / (trial["end"] - trial["start"])
+        rest = mem.patterns[m] & ~mem.cues[m]
+        out[trial["label"], m, trial["condition"]] = float(
+            rate[rest].mean() - rate[~mem.patterns[m]].mean()
+        )
+    return out
+
+
+def replay_events(model: Model, params: Parameters, record: Record) -> dict[str, np.ndarray]:
+    """For each SWR: which index fired most, how purely and completely, and the cortex's match."""
+    mem = model.memories
+    window = params["sleep.plasticity_window"] / 1e3
+    h_cells, h_times = _spikes(model, "hpc_e")
+    c_cells, c_times = _spikes(model, "ctx_e")
+    n_h, n_c = mem.indices.shape[1], mem.patterns.shape[1]
+    out = {k: [] for k in ("memory", "purity", "completion", "cortex_memory", "hpc_spikes")}
+    for event in record.swrs:
+        t0 = event["onset"]
+        h = _counts(h_cells, h_times, n_h, t0, t0 + window)
+        per_index = mem.indices.astype(int) @ h
+        total = h.sum()
+        c = _counts(c_cells, c_times, n_c, t0, t0 + window)
+        pattern_rate = (mem.patterns.astype(int) @ c) / mem.patterns.sum(axis=1)
+        if total == 0:
+            out["memory"].append(-1)
+            out["purity"].append(0.0)
+            out["completion"].append(0.0)
+        else:
+            winner = int(np.argmax(per_index))
+            out["memory"].append(winner)
+            out["purity"].append(per_index[winner] / total)
+            out["completion"].append(float((h[mem.indices[winner]] > 0).mean()))
+        out["cortex_memory"].append(int(np.argmax(pattern_rate)) if c.sum() else -1)
+        out["hpc_spikes"].append(int(total))
+    return {k: np.asarray(v) for k, v in out.items()}
+
+
+def binned_rates(model: Model, params: Parameters) -> tuple[np.ndarray, np.ndarray]:
+    """Population rates averaged into bins of `simulation.rate_bin` (time, population)."""
+    step = max(1, round(params["simulation.rate_bin"] / params["simulation.dt"]))
+    columns = []
+    for pop in POPULATIONS:
+        r = np.asarray(model.rates[pop].rate[:] / b2.Hz)
+        n = len(r) // step
+        columns.append(r[: n * step].reshape(n, step).mean(axis=1))
+    t = (np.arange(len(columns[0])) + 0.5) * step * params["simulation.dt"] / 1e3
+    return t, np.stack(columns, axis=1)
+
+
+def raster_sample(model: Model, params: Parameters, record: Record) -> dict[str, np.ndarray]:
+    """Spikes of cortical and hippocampal E cells around the first few SWRs."""
+    k = params["simulation.raster_swrs"]
+    if not record.swrs or k == 0:
+        return {
+            "time": np.zeros(0),
+            "cell": np.zeros(0, int),
+            "population": np.zeros(0, int),
+            "window": (0.0, 0.0),
+        }
+    start = record.swrs[0]["onset"] - 0.5
+    end = record.swrs[min(k, len(record.swrs)) - 1]["onset"] + 0.5
+    times, cells, pops = [], [], []
+    for code, group in enumerate(("ctx_e", "hpc_e")):
+        c, t = _spikes(model, group)
+        sel = (t >= start) & (t < end)
+        times.append(t[sel])
+        cells.append(c[sel])
+        pops.append(np.full(sel.sum(), code))
+    return {
+        "time": np.concatenate(times),
+        "cell": np.concatenate(cells),
+        "population": np.concatenate(pops),
+        "window": (start, end),
+    }
+
+
+def to_dataset(model: Model, params: Parameters, record: Record, ages: list[int]) -> xr.Dataset:
+    """Assemble every measurement into one self-describing Dataset (:mod:`.variables`)."""
+    n_mem = params["memory.count"]
+    labels = list(dict.fromkeys(t["label"] for t in record.tests))
+    scores = recall_scores(model, record)
+    recall = np.array(
+        [[[scores[lab, m, c] for c in CONDITIONS] for m in range(n_mem)] for lab in labels]
+    )
+    t_bins, rates = binned_rates(model, params)
+    raster = raster_sample(model, params, record)
+    max_rate = float(rates.max()) if rates.size else 0.0
+    values = {
+        "recall": recall,
+        "lesion_deficit": recall[..., CONDITIONS.index("intact")]
+        - recall[..., CONDITIONS.index("lesioned")],
+        "memory_age": np.array(ages),
+        "cued": np.isin(np.arange(n_mem), params["sleep.cued_memories"]).astype(np.int8),
+        **_weights(record),
+        **_phases(record, t_bins, rates),
+        **_ripples(model, params, record),
+        "population_rate": rates,
+        **_up_states(record),
+        "raster_time": raster["time"],
+        "raster_cell": raster["cell"],
+        "raster_population": raster["population"],
+        "pattern": model.memories.patterns,
+        "index": model.memories.indices,
+        "max_population_rate": max_rate,
+        "runaway": max_rate > params["simulation.max_rate"],
+        "non_finite": _non_finite(model, rates, recall),
+    }
+    coords = {
+        "probe": np.array(labels, dtype=object),
+        "memory": np.arange(n_mem),
+        "hippocampus": np.array(CONDITIONS, dtype=object),
+        "phase": np.array([p["name"] for p in record.phases], dtype=object),
+        "population": np.array(POPULATIONS, dtype=object),
+        "time": t_bins,
+    }
+    ds = variables.dataset(values, coords)
+    ds.attrs["raster_window"] = list(raster["window"])
+    return ds
+
+
+def _weights(record: Record) -> dict[str, np.ndarray]:
+    w = record.weights
+    return {
+        "weight_within": np.array([x["within"] for x in w]),
+        "weight_between": np.array([x["between"] for x in w]),
+        "hpc_weight_within": np.array([x["hpc_within"] for x in w]),
+        "binding_weight": np.array([x["binding"] for x in w]),
+    }
+
+
+def _phases(record: Record, t_bins: np.ndarray, rates: np.ndarray) -> dict[str, np.ndarray]:
+    in_phase = [(t_bins >= p["start"]) & (t_bins < p["end"]) for p in record.phases]
+    phase_rate = np.array(
+        [rates[m].mean(axis=0) if m.any() else np.full(len(POPULATIONS), np.nan) for m in in_phase]
+    ).reshape(len(in_phase), len(POPULATIONS))
+    return {
+        "phase_start": np.array([p["start"] for p in record.phases]),
+        "phase_end": np.array([p["end"] for p in record.phases]),
+        "phase_rate": phase_rate,
+    }
+
+
+def _ripples(model: Model, params: Parameters, record: Record) -> dict[str, np.ndarray]:
+    replay = replay_events(model, params, record)
+    clear = replay["purity"] > CLEAR_MAJORITY
+    n_mem = params["memory.count"]
+    return {
+        "replay_count": np.array(
+            [int(((replay["memory"] == m) & clear).sum()) for m in range(n_mem)]
+        ),
+        "swr_time": np.array([e["onset"] for e in record.swrs]),
+        "swr_seed_memory": np.array([e["seed_memory"] for e in record.swrs], int),
+        "swr_disrupted": np.array([e["disrupted"] for e in record.swrs], bool),
+        "swr_memory": replay["memory"],
+        "swr_purity": replay["purity"],
+        "swr_completion": replay["completion"],
+        "swr_cortex_memory": replay["cortex_memory"],
+    }
+
+
+def _up_states(record: Record) -> dict[str, np.ndarray]:
+    up = np.array(record.up_states).reshape(-1, 2)
+    return {"up_start": up[:, 0], "up_end": up[:, 1]}
+
+
+def _non_finite(model: Model, rates: np.ndarray, recall: np.ndarray) -> bool:
+    return not all(
+        np.isfinite(np.asarray(x)).all()
+        for x in (
+            rates,
+            recall,
+            *(np.asarray(g.v[:]) for g in model.groups.values()),
+            *(np.asarray(syn.w[:]) for syn in model.plastic.values()),
+        )
+    )

@@ -1,0 +1,163 @@
+"""The output variables of a cell dataset, as one table: name, dimensions, units, long name.
+
+:func:`consolidation.model.measure.to_dataset` fills it; collect keeps the variables whose
+dimensions are all :data:`SUMMARY_DIMS`; the claims checker and config validation read it to
+know what a study dataset will hold, before anything runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One variable of a dataset: its dimensions, units and CF long name (plus extra attrs)."""
+
+    name: str
+    dims: tuple[str, ...]
+    units: str
+    long_name: str
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def per_memory(self) -> bool:
+        return "memory" in self.dims
+
+    def __call__(self, data: Any) -> xr.Variable:
+        attrs = {"units": self.units, "long_name": self.long_name, **self.attrs}
+        return xr.Variable(self.dims, data, attrs=attrs)
+
+
+def _table(*rows: tuple) -> dict[str, Variable]:
+    return {row[0]: Variable(*row) for row in rows}
+
+
+# The dimensions a study dataset keeps (besides the grid axes and seed).
+SUMMARY_DIMS = frozenset({"probe", "memory", "hippocampus", "phase", "population"})
+
+COORDINATES = _table(
+    ("probe", ("probe",), "1", "test phase label"),
+    ("memory", ("memory",), "1", "memory index"),
+    ("hippocampus", ("hippocampus",), "1", "hippocampus condition at test"),
+    ("phase", ("phase",), "1", "schedule phase (index:kind[:label])"),
+    ("population", ("population",), "1", "population"),
+    ("time", ("time",), "s", "time (bin centre)"),
+)
+
+# fmt: off
+CELL = _table(
+    ("recall", ("probe", "memory", "hippocampus"), "Hz",
+     "recall: rate of uncued pattern cells minus rate of cells outside the pattern during a "
+     "partial cue"),
+    # Ribot's gradient is stated in this difference: how much recall depends on the
+    # hippocampus, falling as a memory is consolidated (Kim & Fanselow 1992).
+    ("lesion_deficit", ("probe", "memory"), "Hz",
+     "recall lost to a hippocampal lesion: intact minus lesioned recall"),
+    ("memory_age", ("memory",), "1", "nights slept since the memory was last encoded (-1: never)"),
+    ("cued", ("memory",), "1",
+     "1 if the memory is cued during sleep (targeted reactivation), else 0"),
+    ("replay_count", ("memory",), "1",
+     "SWR events whose hippocampal spikes were mostly this memory's index"),
+    ("weight_within", ("phase", "memory"), "mV",
+     "mean cortical E->E weight within the memory's pattern"),
+    ("weight_between", ("phase",), "mV", "mean cortical E->E weight between different patterns"),
+    ("hpc_weight_within", ("phase", "memory"), "mV",
+     "mean hippocampal E->E weight within the memory's index"),
+    ("binding_weight", ("phase", "memory"), "mV",
+     "mean hippocampus->cortex weight from index to pattern"),
+    ("phase_start", ("phase",), "s", "phase start time"),
+    ("phase_end", ("phase",), "s", "phase end time"),
+    ("phase_rate", ("phase", "population"), "Hz", "mean population rate during the phase"),
+    ("swr_time", ("swr",), "s", "sharp-wave ripple onset"),
+    ("swr_seed_memory", ("swr",), "1",
+     "memory whose index cells seeded the ripple (-1: random cells)"),
+    ("swr_disrupted", ("swr",), "1", "ripple cut short by disruption"),
+    ("swr_memory", ("swr",), "1",
+     "memory whose index fired most in the ripple window (-1: silent)"),
+    ("swr_purity", ("swr",), "1",
+     "fraction of the ripple's hippocampal spikes from the winning index"),
+    ("swr_completion", ("swr",), "1", "fraction of the winning index's cells that fired"),
+    ("swr_cortex_memory", ("swr",), "1",
+     "pattern with the highest cortical rate in the ripple window"),
+    ("population_rate", ("time", "population"), "Hz", "population rate, binned"),
+    ("up_start", ("up_state",), "s", "slow-oscillation up state start"),
+    ("up_end", ("up_state",), "s", "slow-oscillation up state end"),
+    ("raster_time", ("spike",), "s", "spike time (raster sample)"),
+    ("raster_cell", ("spike",), "1", "cell index within its population"),
+    ("raster_population", ("spike",), "1", "population of the spike",
+     {"flag_values": "0 1", "flag_meanings": "ctx_e hpc_e"}),
+    ("pattern", ("memory", "ctx_cell"), "1", "cortical E cell belongs to the memory's pattern"),
+    ("index", ("memory", "hpc_cell"), "1", "hippocampal E cell belongs to the memory's index"),
+    ("max_population_rate", (), "Hz", "largest binned population rate"),
+    ("runaway", (), "1", "population rate exceeded simulation.max_rate (runaway activity)"),
+    ("non_finite", (), "1",
+     "NaN or infinity in a membrane potential, plastic weight, rate or recall score"),
+)
+
+# What collect adds to each cell's summary (counted from the per-SWR and per-up-state detail).
+COLLECTED = _table(
+    ("swr_count", (), "1", "sharp-wave ripples in the run"),
+    ("swr_disrupted_fraction", (), "1", "fraction of ripples cut short by disruption"),
+    ("up_state_count", (), "1", "slow-oscillation up states"),
+)
+# fmt: on
+
+# The variables of an STDP-window cell (kind stdp_window), a summary as it is.
+WINDOW = _table(
+    (
+        "dw",
+        ("offset",),
+        "1",
+        "weight change per spike pair in units of the learning rate (mean over the pairs at "
+        "this offset)",
+    ),
+    (
+        "tau_plus",
+        (),
+        "ms",
+        "decay time of the window for pre before post (offset > 0), log-linear fit; NaN: that "
+        "side does not decay exponentially",
+    ),
+    (
+        "tau_minus",
+        (),
+        "ms",
+        "decay time of the window for post before pre (offset < 0), log-linear fit; NaN: that "
+        "side does not decay exponentially",
+    ),
+)
+WINDOW_COORDINATES = _table(
+    (
+        "offset",
+        ("offset",),
+        "ms",
+        "spike-pair offset t_post - t_pre (> 0: pre before post), nominal",
+    ),
+)
+
+
+def study_variables(kind: str = "network") -> dict[str, tuple[str, ...]]:
+    """Data variable -> its dimensions besides the grid axes and ``seed``, in a study dataset."""
+    if kind == "stdp_window":
+        return {v.name: v.dims for v in WINDOW.values()}
+    kept = {v.name: v.dims for v in CELL.values() if set(v.dims) <= SUMMARY_DIMS}
+    return {**kept, **{v.name: v.dims for v in COLLECTED.values()}}
+
+
+def dataset(
+    values: dict[str, Any], coords: dict[str, Any], table: dict[str, Variable] = CELL
+) -> xr.Dataset:
+    """A dataset from values by name, each variable described by its row of ``table``."""
+    missing = set(table) - set(values)
+    if missing:
+        raise KeyError(f"no value for variable(s) {sorted(missing)}")
+    coordinate_rows = {**COORDINATES, **WINDOW_COORDINATES}
+    return xr.Dataset(
+        {name: row(values[name]) for name, row in table.items()},
+        coords={name: coordinate_rows[name](np.asarray(v)) for name, v in coords.items()},
+    )

@@ -1,0 +1,1 @@
+"""Presentation: figures (plots) and the HTML report, drawn from study datasets."""

@@ -1,0 +1,1 @@
+"""Studies: config checks, grid expansion, claims and their statistics."""
