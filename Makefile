@@ -61,7 +61,7 @@ bench: venv
 lock:
 	rm -rf /tmp/consolidation-lock && $(PYTHON) -m venv /tmp/consolidation-lock
 	/tmp/consolidation-lock/bin/pip install --quiet -e . snakemake snakemake-executor-plugin-slurm \
-		snakefmt ruff pytest pytest-timeout hypothesis cython playwright import-linter mkdocs
+		snakefmt ruff pytest pytest-timeout hypothesis cython playwright import-linter mkdocs snakedeploy compliance-checker
 	{ echo '# Locked versions for Python 3.13 (brian2 2.11 needs >= 3.13). Regenerate with `make lock`.'; \
 	  /tmp/consolidation-lock/bin/pip freeze --exclude-editable; } > requirements.txt
 
