@@ -1,0 +1,1 @@
+"""Results on disk: atomic netCDF I/O, collecting cells into study datasets, verification."""
