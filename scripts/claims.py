@@ -3,7 +3,7 @@
 import contextlib
 
 from consolidation.results.io import read_netcdf, write_text
-from consolidation.studies.claims import dumps, evaluate_study, format_effect
+from consolidation.studies.verdicts import dumps, evaluate_study, format_effect
 
 
 def main(smk) -> None:

@@ -13,19 +13,15 @@ from conftest import REPO, run_snakemake
 
 from consolidation.present.report import claim_rows
 from consolidation.studies.claims import (
-    MIN_SEEDS,
     Claim,
     ClaimError,
     coordinate_labels,
-    dumps,
-    evaluate,
-    evaluate_study,
-    format_effect,
     parse_claims,
     study_variables,
 )
 from consolidation.studies.grid import ConfigError, load_studies
 from consolidation.studies.stats import spearman
+from consolidation.studies.verdicts import MIN_SEEDS, dumps, evaluate, evaluate_study, format_effect
 
 N_SEEDS = 6
 N_MEMORIES = 4

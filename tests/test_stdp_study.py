@@ -19,8 +19,9 @@ from consolidation.present import plots
 from consolidation.present.report import build_report
 from consolidation.results.collect import CellFileError, collect_study, read_cell
 from consolidation.results.io import read_netcdf, write_netcdf
-from consolidation.studies.claims import coordinate_labels, evaluate_study, study_variables
+from consolidation.studies.claims import coordinate_labels, study_variables
 from consolidation.studies.grid import ConfigError, cell_file, load_studies
+from consolidation.studies.verdicts import evaluate_study
 
 OFFSETS = [-60, -30, -10, -5, 5, 10, 30, 60]
 CLAIMS = [

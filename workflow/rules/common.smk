@@ -38,7 +38,8 @@ REPORT_CODE = [
 ]
 # Claims depend on the code that computes them (edit it: recompute, no re-run).
 CLAIMS_CODE = [
-    find_spec(f"consolidation.studies.{m}").origin for m in ("claims", "stats")
+    find_spec(f"consolidation.studies.{m}").origin
+    for m in ("claims", "comparisons", "verdicts", "stats")
 ]
 CAPTIONS = {
     kind: str(Path(workflow.basedir) / "report" / f"{kind}.rst")

@@ -42,9 +42,9 @@ import yaml
 from consolidation.backends.provenance import code_revision
 from consolidation.results.collect import flagged_runs, recall_outcome
 from consolidation.results.io import read_netcdf
-from consolidation.studies.claims import VERDICTS, format_effect
 from consolidation.studies.config import format_value, plain_tree
 from consolidation.studies.stats import bootstrap_ci
+from consolidation.studies.verdicts import VERDICTS, format_effect
 
 PACKAGES = (
     "consolidation",

@@ -1,4 +1,4 @@
-"""The vocabulary of config checks: the error, how a value is shown and formatted, the schema.
+"""The vocabulary of config checks: the errors, how a value is shown and formatted, the schema.
 
 The JSON schema of the workflow config ships with the package (``config.schema.yaml`` beside
 this module): the workflow validates against it and so does :func:`check`.
@@ -19,6 +19,10 @@ SCHEMA = Path(__file__).resolve().parent / "config.schema.yaml"
 
 class ConfigError(ValueError):
     """The workflow config is invalid; the message names the study and the key."""
+
+
+class ClaimError(ConfigError):
+    """A claim cannot be read or computed; the message names the study, the claim and the key."""
 
 
 _short = reprlib.Repr(maxstring=60, maxother=60, maxlist=6, maxdict=4, maxlevel=2)

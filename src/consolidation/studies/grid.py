@@ -180,6 +180,37 @@ def _parameters(where: str, overrides: Mapping[str, Any]) -> Parameters:
 def expand_study(name: str, spec: Mapping[str, Any], shared: Mapping[str, Any]) -> Study:
     """Validate one study and expand its grid; ``shared`` are the top-level fixed overrides."""
     where = f"study {show(name)}"
+    _check_name(where, name)
+    kind = spec.get("kind", "network")
+    if kind not in STUDY_KINDS:
+        raise ConfigError(
+            f"{where} 'kind': {show(kind)} is not a study kind; allowed: " + ", ".join(STUDY_KINDS)
+        )
+    own = _flat_overrides(f"{where} 'fixed'", spec.get("fixed"))
+    fixed = {**shared, **own}
+    _parameters(f"{where} 'fixed'", fixed)
+    axes = _axes(where, spec.get("grid") or {}, own, fixed)
+    cells = _cells(where, axes, fixed, kind)
+    figures = _figures(where, spec.get("figures", DEFAULT_FIGURES[kind]), kind)
+    description = spec.get("description", "")
+    if not isinstance(description, str):
+        raise ConfigError(f"{where} 'description': expected text, got {show(description)}")
+    study = Study(
+        name=name,
+        description=description.strip(),
+        fixed=fixed,
+        axes=axes,
+        seeds=_seeds(where, spec.get("seeds", 3)),
+        figures=figures,
+        kind=kind,
+        cells=cells,
+        claims=parse_claims(name, spec.get("claims"), axes, [c.overrides for c in cells], kind),
+    )
+    _check_figures_drawable(where, study)
+    return study
+
+
+def _check_name(where: str, name: str) -> None:
     if not STUDY_NAME.fullmatch(name):
         raise ConfigError(
             f"{where}: a study name is a folder under results/: 1-64 letters, digits, '_' and "
@@ -189,45 +220,54 @@ def expand_study(name: str, spec: Mapping[str, Any], shared: Mapping[str, Any]) 
         raise ConfigError(
             f"{where}: the name is reserved (results/{name}/ is used by the workflow)"
         )
-    kind = spec.get("kind", "network")
-    if kind not in STUDY_KINDS:
-        raise ConfigError(
-            f"{where} 'kind': {show(kind)} is not a study kind; allowed: " + ", ".join(STUDY_KINDS)
-        )
-    own = _flat_overrides(f"{where} 'fixed'", spec.get("fixed"))
-    fixed = {**shared, **own}
-    _parameters(f"{where} 'fixed'", fixed)
-    grid = spec.get("grid") or {}
+
+
+def _axes(
+    where: str, grid: Any, own: Mapping[str, Any], fixed: Mapping[str, Any]
+) -> dict[str, list[Any]]:
+    """Grid axis -> its values, each coerced by the model and checked as a file name part."""
     if not isinstance(grid, Mapping) or not grid:
         raise ConfigError(f"{where} 'grid': expected at least one parameter with a list of values")
-    axes: dict[str, list[Any]] = {}
     flat_grid = flatten(grid)
     size = math.prod(len(v) if isinstance(v, list) else 1 for v in flat_grid.values())
     if size > MAX_JOBS:
         raise ConfigError(
             f"{where} 'grid': {size} grid cells is more than {MAX_JOBS} jobs; split the study"
         )
-    for key, values in flat_grid.items():
-        here = f"{where} grid {show(key)}"
-        if key not in SPECS:
-            _parameters(here, {key: None})  # raises the model's "unknown parameter" message
-        if not isinstance(values, list) or not values:
-            raise ConfigError(f"{here}: expected a non-empty list of values")
-        if key in own:
-            raise ConfigError(f"{here}: the parameter is both fixed and a grid axis")
-        coerced, labels = [], set()
-        for value in values:
-            if isinstance(value, list) and any(isinstance(v, Mapping | list) for v in value):
-                raise ConfigError(f"{here}: {show(value)} cannot be a grid value (not scalars)")
-            value = _parameters(f"{here} value {show(value)}", {**fixed, key: value})[key]
-            label = format_value(value)
-            if not SAFE_VALUE.fullmatch(label) or len(label) > 100:
-                raise ConfigError(f"{here}: {show(value)} cannot be written in a file name")
-            if label in labels:
-                raise ConfigError(f"{here}: the value {show(value)} is listed twice")
-            labels.add(label)
-            coerced.append(value)
-        axes[key] = coerced
+    return {
+        key: _axis(f"{where} grid {show(key)}", key, values, own, fixed)
+        for key, values in flat_grid.items()
+    }
+
+
+def _axis(
+    here: str, key: str, values: Any, own: Mapping[str, Any], fixed: Mapping[str, Any]
+) -> list[Any]:
+    if key not in SPECS:
+        _parameters(here, {key: None})  # raises the model's "unknown parameter" message
+    if not isinstance(values, list) or not values:
+        raise ConfigError(f"{here}: expected a non-empty list of values")
+    if key in own:
+        raise ConfigError(f"{here}: the parameter is both fixed and a grid axis")
+    coerced, labels = [], set()
+    for value in values:
+        if isinstance(value, list) and any(isinstance(v, Mapping | list) for v in value):
+            raise ConfigError(f"{here}: {show(value)} cannot be a grid value (not scalars)")
+        value = _parameters(f"{here} value {show(value)}", {**fixed, key: value})[key]
+        label = format_value(value)
+        if not SAFE_VALUE.fullmatch(label) or len(label) > 100:
+            raise ConfigError(f"{here}: {show(value)} cannot be written in a file name")
+        if label in labels:
+            raise ConfigError(f"{here}: the value {show(value)} is listed twice")
+        labels.add(label)
+        coerced.append(value)
+    return coerced
+
+
+def _cells(
+    where: str, axes: Mapping[str, list[Any]], fixed: Mapping[str, Any], kind: str
+) -> list[Cell]:
+    """Every grid cell (the cartesian product of the axes), its parameters validated."""
     cells = []
     for combo in itertools.product(*axes.values()):
         values = dict(zip(axes, combo, strict=True))
@@ -237,7 +277,10 @@ def expand_study(name: str, spec: Mapping[str, Any], shared: Mapping[str, Any]) 
         if kind == "stdp_window":
             _check_window_cell(where, path, params)
         cells.append(Cell(values, path, overrides))
-    figures = spec.get("figures", DEFAULT_FIGURES[kind])
+    return cells
+
+
+def _figures(where: str, figures: Any, kind: str) -> list[str]:
     if not isinstance(figures, list | tuple):
         raise ConfigError(f"{where} 'figures': expected a list of figure kinds")
     figures = list(figures)
@@ -252,36 +295,20 @@ def expand_study(name: str, spec: Mapping[str, Any], shared: Mapping[str, Any]) 
         raise ConfigError(f"{where} 'figures': {what}; allowed: " + ", ".join(KIND_FIGURES[kind]))
     if len(set(figures)) != len(figures):
         raise ConfigError(f"{where} 'figures': a figure kind is listed twice")
-    description = spec.get("description", "")
-    if not isinstance(description, str):
-        raise ConfigError(f"{where} 'description': expected text, got {show(description)}")
-    study = Study(
-        name=name,
-        description=description.strip(),
-        fixed=fixed,
-        axes=axes,
-        seeds=_seeds(where, spec.get("seeds", 3)),
-        figures=figures,
-        kind=kind,
-        cells=cells,
-        claims=_claims(name, spec.get("claims"), axes, cells, kind),
-    )
-    if "main_effect" in figures and len(axes) > 2:
+    return figures
+
+
+def _check_figures_drawable(where: str, study: Study) -> None:
+    """The figures that need a certain grid have it."""
+    if "main_effect" in study.figures and len(study.axes) > 2:
         raise ConfigError(
-            f"{where} 'figures': main_effect draws 1-D or 2-D grids, this grid has {len(axes)} axes"
+            f"{where} 'figures': main_effect draws 1-D or 2-D grids, this grid has "
+            f"{len(study.axes)} axes"
         )
-    if "sleep_raster" in figures and study.raster_cell() is None:
+    if "sleep_raster" in study.figures and study.raster_cell() is None:
         raise ConfigError(
             f"{where} 'figures': sleep_raster needs a grid cell with schedule.offline: sleep"
         )
-    return study
-
-
-def _claims(
-    name: str, spec: Any, axes: dict[str, list[Any]], cells: list[Cell], kind: str
-) -> list[Any]:
-    """The study's claims, checked against its grid and schedule (see :mod:`.claims`)."""
-    return parse_claims(name, spec, axes, [cell.overrides for cell in cells], kind)
 
 
 def _check_window_cell(where: str, path: str, params: Parameters) -> None:
