@@ -20,16 +20,11 @@ LONG_MODULES = {
     "model/parameters.py",
     "present/plots.py",
     "present/report.py",
-    "studies/claims.py",
 }
 LONG_FUNCTIONS = {
     "present/plots.py:stdp_window",
     "present/report.py:provenance_section",
     "present/report.py:build_report",
-    "studies/claims.py:_parse_claim",
-    "studies/claims.py:_along",
-    "studies/claims.py:_per_seed",
-    "studies/grid.py:expand_study",
 }
 
 
