@@ -31,6 +31,7 @@ from consolidation.model.parameters import SPECS, Parameters
 from consolidation.model.variables import SUMMARY_DIMS
 from consolidation.results.io import read_netcdf
 from consolidation.studies.config import format_value, plain, plain_tree
+
 CELL_ATTRS = ("code_revision", "host", "Conventions")
 # What collect needs from a cell file (variables and dimensions).
 REQUIRED_VARS = (

@@ -126,7 +126,11 @@ def verify_cell(path: Path) -> tuple[list[str], xr.Dataset | None, xr.Dataset | 
     try:
         stored = read_netcdf(path)
     except Exception as err:
-        return [f"cannot read: {type(err).__name__}: {' '.join(str(err).split())[:200]}"], None, None
+        return (
+            [f"cannot read: {type(err).__name__}: {' '.join(str(err).split())[:200]}"],
+            None,
+            None,
+        )
     try:
         overrides = overrides_from(stored.attrs)
         run = simulate_window if stored.attrs.get("study_kind") == KIND else simulate
@@ -136,5 +140,9 @@ def verify_cell(path: Path) -> tuple[list[str], xr.Dataset | None, xr.Dataset | 
             write_netcdf(fresh, Path(tmp) / "fresh.nc")
             fresh = read_netcdf(Path(tmp) / "fresh.nc")
     except Exception as err:
-        return [f"cannot re-run: {type(err).__name__}: {' '.join(str(err).split())[:200]}"], stored, None
+        return (
+            [f"cannot re-run: {type(err).__name__}: {' '.join(str(err).split())[:200]}"],
+            stored,
+            None,
+        )
     return compare(stored, fresh) + study_summary_mismatch(Path(path), stored), stored, fresh
