@@ -1,21 +1,27 @@
-"""What every backend shares: brian2's set-up and the plan of a cell.
+"""What every backend shares: the plan of a cell, the phase loop, brian2's set-up.
 
 A cell is planned once, the same way for every backend: one seed split into independent streams
 for the network's wiring and noise (brian2's own seed), the memories, and the schedule's events.
+A backend (:class:`Backend`) turns a plan into a finished network; the phase loop
+(:func:`run_schedule`) is the same for all, each backend supplying what a day boundary, a
+downscaling and a weight snapshot are on its device.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
-from dataclasses import dataclass
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
 from typing import Any
 
 import brian2 as b2
 import numpy as np
 
 from consolidation.backends import provenance
-from consolidation.model.controls import Controls, plan_schedule
+from consolidation.model.controls import Controls, Record, plan_schedule
 from consolidation.model.memories import Memories, draw_memories
+from consolidation.model.network import Model
 from consolidation.model.parameters import Parameters
 from consolidation.model.schedule import expand, memory_ages
 
@@ -63,3 +69,63 @@ def forget_objects() -> None:
 
     make_statements._cache.clear()
     gc.collect()
+
+
+@dataclass
+class Finished:
+    """A simulated cell, ready to be measured: the network, what the schedule did, and the
+    backend's own dataset attributes (e.g. compile and run times)."""
+
+    model: Model
+    record: Record
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+class Backend(ABC):
+    """Runs planned cells of one parameter set on one brian2 device (a context manager: the
+    device is set up on entry and given back on exit)."""
+
+    def __init__(self, params: Parameters):
+        self.params = params
+
+    def __enter__(self) -> Backend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    @abstractmethod
+    def run(self, seed: int, cell: Plan) -> contextlib.AbstractContextManager[Finished]:
+        """Simulate one planned cell; the result is valid inside the ``with`` block."""
+
+
+class Phases(ABC):
+    """What happens between phases, as a device does it."""
+
+    @abstractmethod
+    def day(self) -> None:
+        """A day boundary: the hippocampus is a temporary store, its learning fades."""
+
+    @abstractmethod
+    def downscale(self) -> None:
+        """Synaptic homeostasis at the end of a night."""
+
+    @abstractmethod
+    def snapshot(self, k: int) -> None:
+        """Note the weights at the end of phase k."""
+
+
+def run_schedule(model: Model, params: Parameters, cell: Plan, between: Phases) -> None:
+    """Run (or, on a compiled device, queue) every phase of the plan in order."""
+    net = model.net
+    for k, (phase, planned) in enumerate(
+        zip(cell.phases, cell.controls.record.phases, strict=True)
+    ):
+        duration = planned["end"] - float(net.t / b2.second)
+        if duration > 0:
+            net.run(duration * b2.second)
+        if phase["phase"] == "sleep" and params["sleep.downscale"] > 0:
+            between.downscale()
+        elif phase["phase"] == "day":
+            between.day()
+        between.snapshot(k)

@@ -1,39 +1,51 @@
-"""The one entry point of a simulation: ``simulate(params, seed) -> Dataset``.
+"""The one driver: ``simulate(params, seed) -> Dataset``, whatever the device.
 
-The backend is chosen by name (``simulation.device``) from :data:`BACKENDS`; each backend module
-implements ``simulate(params, seed)`` and ``simulate_seeds(params, seeds)``.
+A cell is planned once (:func:`.base.plan`), run by the backend that ``simulation.device`` names
+(:data:`BACKENDS`), then measured and stamped with its provenance here, the same way for all.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
-from types import ModuleType
 
 import xarray as xr
 
-from consolidation.backends import runtime, standalone
+from consolidation.backends import provenance
+from consolidation.backends.base import Backend, plan
+from consolidation.backends.runtime import Runtime
+from consolidation.backends.standalone import Standalone
+from consolidation.model import measure
 from consolidation.model.parameters import Parameters
 
-BACKENDS: dict[str, ModuleType] = {"runtime": runtime, "cpp_standalone": standalone}
-
-
-def _backend(params: Parameters | dict | None) -> tuple[Parameters, ModuleType]:
-    if not isinstance(params, Parameters):
-        params = Parameters.from_overrides(params)
-    return params, BACKENDS[params["simulation.device"]]
+BACKENDS: dict[str, type[Backend]] = {"runtime": Runtime, "cpp_standalone": Standalone}
 
 
 def simulate(params: Parameters | dict | None = None, seed: int = 0) -> xr.Dataset:
     """Simulate one grid cell: build the network, run the schedule, return its measurements."""
-    params, backend = _backend(params)
-    return backend.simulate(params, seed)
+    (ds,) = simulate_seeds(params, [seed])
+    return ds
 
 
 def simulate_seeds(params: Parameters | dict | None, seeds: Iterable[int]) -> Iterator[xr.Dataset]:
     """Several seeds of one grid cell in this process, in order, each dataset as it is done.
 
     Each is identical to ``simulate(params, seed)`` in a fresh process. With cpp_standalone the
-    network is built once and the compiled program re-run per seed.
+    network is built and compiled once and the program re-run per seed; in runtime mode a batch
+    saves the process start, the imports and the loading of the compiled Cython code.
     """
-    params, backend = _backend(params)
-    yield from backend.simulate_seeds(params, seeds)
+    if not isinstance(params, Parameters):
+        params = Parameters.from_overrides(params)
+    seeds = [int(s) for s in seeds]
+    if not seeds:
+        return
+    with BACKENDS[params["simulation.device"]](params) as backend:
+        for seed in seeds:
+            start = time.perf_counter()
+            cell = plan(params, seed)
+            with backend.run(seed, cell) as done:
+                ds = measure.to_dataset(done.model, params, done.record, cell.ages(params))
+                ds = ds.copy(deep=True)  # nothing may point into a compiled run's files
+            ds.attrs.update(provenance.attributes(params, seed, time.perf_counter() - start))
+            ds.attrs.update(done.attrs)
+            yield ds

@@ -49,18 +49,26 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
 import brian2 as b2
 import numpy as np
-import xarray as xr
 from brian2.core.clocks import Clock
 
 from consolidation.backends import provenance
-from consolidation.backends.base import Plan, configure_brian, forget_objects, plan
+from consolidation.backends.base import (
+    Backend,
+    Finished,
+    Phases,
+    Plan,
+    configure_brian,
+    forget_objects,
+    plan,
+    run_schedule,
+)
 from consolidation.model import measure
 from consolidation.model.network import (
     HPC_PATHWAYS,
@@ -135,17 +143,35 @@ def deactivate() -> None:
     forget_objects()
 
 
+class Between(Phases):
+    """The weight changes between phases as statements the compiled program runs."""
+
+    def __init__(self, model: Model):
+        self.syn = model.plastic
+
+    def day(self) -> None:
+        for name in HPC_PATHWAYS:
+            self.syn[name].w = DAY_DECAY
+
+    def downscale(self) -> None:
+        raise NotImplementedError("sleep.downscale needs simulation.device: runtime")
+
+    def snapshot(self, k: int) -> None:
+        for s in self.syn.values():
+            setattr(s, f"w_after_{k}", "w")
+
+
 class Program:
     """The schedule queued on the device: network, run-time arguments, phase snapshots."""
 
-    def __init__(self, params: Parameters, memories, controls, phases):
+    def __init__(self, params: Parameters, cell: Plan):
         device = b2.get_device()
-        self.p, self.phases, self.record = params, phases, controls.record
+        self.p, self.phases = params, cell.phases
         device.insert_code("before_start", SEED_ARGUMENT)
         device.insert_code("main", SEED_GENERATORS)
-        self.signals = controls.timed_arrays()
-        extra = PLASTIC_EXTRA + "".join(SNAPSHOT.format(k=k) for k in range(len(phases)))
-        self.model = build_network(params, memories, self.signals, extra)
+        self.signals = cell.controls.timed_arrays()
+        extra = PLASTIC_EXTRA + "".join(SNAPSHOT.format(k=k) for k in range(len(cell.phases)))
+        self.model = build_network(params, cell.memories, self.signals, extra)
         for name, syn in self.model.plastic.items():
             syn.w_init = initial_weight(params, name)
             syn.day_keep = 1 - params["day.hpc_decay"]
@@ -154,19 +180,7 @@ class Program:
         # Computed from run-time values: again, now that the program has read them.
         for group in self.model.groups.values():
             group.v = V_INIT
-        self.queue_schedule()
-
-    def queue_schedule(self) -> None:
-        net, syn = self.model.net, self.model.plastic
-        for k, (phase, planned) in enumerate(zip(self.phases, self.record.phases, strict=True)):
-            duration = planned["end"] - float(net.t / b2.second)
-            if duration > 0:
-                net.run(duration * b2.second)
-            if phase["phase"] == "day":
-                for name in HPC_PATHWAYS:
-                    syn[name].w = DAY_DECAY
-            for s in syn.values():
-                setattr(s, f"w_after_{k}", "w")
+        run_schedule(self.model, params, cell, Between(self.model))
 
     # --- run-time arguments ------------------------------------------------------------------
     def assigned(self) -> dict[str, tuple]:
@@ -426,73 +440,56 @@ def structure_key(params: Parameters, seed: int = 0) -> str:
     cell = plan(params, seed)
     activate(params)
     try:
-        return Program(params, cell.memories, cell.controls, cell.phases).key()
+        return Program(params, cell).key()
     finally:
         deactivate()
 
 
-def simulate(params: Parameters, seed: int = 0) -> xr.Dataset:
-    """One grid cell through the compiled project of its network structure."""
-    (ds,) = simulate_seeds(params, [seed])
-    return ds
-
-
-def simulate_seeds(params: Parameters, seeds: Iterable[int]) -> Iterator[xr.Dataset]:
-    """The seeds of one grid cell, in order, through one compiled project.
+class Standalone(Backend):
+    """The seeds of one grid cell through one compiled project.
 
     The network is built in Python once, for the first seed: seeds differ only in run-time
     values (the seed itself and the control signals, which carry the memories and the night's
-    events), so every further seed only plans its schedule and runs the binary again. Each
-    dataset is bit-identical to the same seed run alone (tests/test_standalone.py). Yields each
-    dataset as soon as it is measured, so a caller can write it before the next one runs.
+    events), so every further seed only runs the binary again. Each dataset is bit-identical to
+    the same seed run alone (tests/test_standalone.py).
     """
-    seeds = [int(s) for s in seeds]
-    if not seeds:
-        return
-    wall_start = time.perf_counter()
-    cell = plan(params, seeds[0])
-    activate(params)
-    try:
-        program = Program(params, cell.memories, cell.controls, cell.phases)
-        key = program.key()
-        project, compile_s = ensure_project(program, key)
-        setup = time.perf_counter() - wall_start - compile_s
-        for n, seed in enumerate(seeds):
-            if n:
-                wall_start = time.perf_counter()
-                cell = plan(params, seed)
-            ds, run_s = _run_seed(program, project, params, seed, cell)
-            ds.attrs.update(provenance.attributes(params, seed, time.perf_counter() - wall_start))
-            ds.attrs.update(
-                {
-                    "standalone_key": key,
-                    # the network's Python build and the compile are paid by a batch's first
-                    # seed only
-                    "standalone_setup_s": float(setup if n == 0 else 0.0),
-                    "standalone_compile_s": float(compile_s if n == 0 else 0.0),
-                    "standalone_run_s": float(run_s),
-                    "standalone_batch_position": n,
-                    "standalone_batch_size": len(seeds),
-                }
-            )
-            yield ds
-    finally:
+
+    def __enter__(self) -> Standalone:
+        activate(self.params)
+        self.program: Program | None = None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
         deactivate()
 
+    def _compiled(self, cell: Plan) -> dict[str, float]:
+        """Build and compile (or find) the program on the first cell; its one-off costs."""
+        if self.program is not None:
+            return {"standalone_setup_s": 0.0, "standalone_compile_s": 0.0}
+        start = time.perf_counter()
+        self.program = Program(self.params, cell)
+        self.key = self.program.key()
+        self.project, compile_s = ensure_project(self.program, self.key)
+        self.position = 0
+        setup = time.perf_counter() - start - compile_s
+        return {"standalone_setup_s": float(setup), "standalone_compile_s": float(compile_s)}
 
-def _run_seed(program: Program, project: Path, params: Parameters, seed: int, cell: Plan):
-    """Run one seed through the program and measure it; (dataset, binary seconds)."""
-    results = None
-    try:
-        results, run_s = run_project(program, project, seed, cell.controls)
-        model: Model = program.model
-        model.memories = cell.memories  # the seed's own (the network does not hold them)
-        record = cell.controls.record
-        record.weights = [
-            measure.weight_summary(model, f"w_after_{k}") for k in range(len(cell.phases))
-        ]
-        ds = measure.to_dataset(model, params, record, cell.ages(params))
-        return ds.copy(deep=True), run_s  # nothing may point into the results about to go
-    finally:
-        if results is not None:
-            shutil.rmtree(results, ignore_errors=True)
+    @contextlib.contextmanager
+    def run(self, seed: int, cell: Plan) -> Iterator[Finished]:
+        once = self._compiled(cell)
+        results = None
+        try:
+            results, run_s = run_project(self.program, self.project, seed, cell.controls)
+            model: Model = self.program.model
+            model.memories = cell.memories  # the seed's own (the network does not hold them)
+            record = cell.controls.record
+            record.weights = [
+                measure.weight_summary(model, f"w_after_{k}") for k in range(len(cell.phases))
+            ]
+            attrs = {"standalone_key": self.key, **once, "standalone_run_s": float(run_s)}
+            attrs["standalone_batch_position"] = self.position
+            self.position += 1
+            yield Finished(model, record, attrs)
+        finally:
+            if results is not None:
+                shutil.rmtree(results, ignore_errors=True)
