@@ -16,8 +16,6 @@ MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 # Still over the limits (to be split); a new entry here needs a reason in its commit.
 LONG_MODULES = {
-    "backends/standalone.py",
-    "model/parameters.py",
     "present/plots.py",
     "present/report.py",
 }

@@ -1,0 +1,164 @@
+"""Compiled cpp_standalone projects on disk: the cache, compiling under a lock, running.
+
+A project is compiled into a temporary directory under a lock and renamed into place, so two
+jobs never compile the same project at once and a killed compile leaves nothing that looks
+complete. Each run writes its results into its own directory (removed by the caller after
+reading). ``program`` is a :class:`consolidation.backends.standalone.Program`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import brian2 as b2
+
+from consolidation.backends import provenance
+
+# The binary reports a run-time argument it could not use on stderr but exits 0.
+RUN_ERRORS = ("Error reading", "Could not read", "Cannot set", "does not match")
+COMPLETE = "structure.json"  # written last into a compiled project
+COMPILE_LOG = "compile.log"  # the compiler's output, kept in the project
+
+
+def cache_dir() -> Path:
+    """Compiled projects, one directory per structure key, beside brian2's Cython cache."""
+    path = provenance.cython_cache_dir().parent / f"standalone-brian2-{version('brian2')}"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@cache
+def compiler_identity() -> str:
+    """The C++ compiler's version and the CPU it tunes for (-march=native)."""
+    try:
+        cc = subprocess.run(["c++", "--version"], capture_output=True, text=True).stdout
+    except OSError:
+        cc = "unknown"
+    cpu = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith(("model name", "flags")):
+                cpu += line + "\n"
+                if line.startswith("flags"):
+                    break
+    return f"{cc.splitlines()[0] if cc else cc}\n{platform.machine()}\n{cpu}"
+
+
+@contextlib.contextmanager
+def output_to(path: Path) -> Iterator[None]:
+    """This process's stdout and stderr, at the file descriptors, into `path`: the compiler's
+    hundreds of lines go to the project's compile log, not to the console of every job."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    try:
+        with open(path, "w") as f:
+            os.dup2(f.fileno(), 1)
+            os.dup2(f.fileno(), 2)
+            yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        for fd, copy in zip((1, 2), saved, strict=True):
+            os.dup2(copy, fd)
+            os.close(copy)
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """An exclusive lock (released by the OS if the process dies)."""
+    with open(path, "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def ensure_project(program: Any, key: str) -> tuple[Path, float]:
+    """The compiled project of `key`, compiling it if no complete one is cached.
+
+    Returns (project directory, compile seconds: 0 when reused).
+    """
+    root = cache_dir()
+    project = root / key
+    if (project / COMPLETE).exists():
+        return project, 0.0
+    with locked(root / f"{key}.lock"):
+        if (project / COMPLETE).exists():  # another job compiled it while we waited
+            return project, 0.0
+        for stale in [project, *root.glob(f".{key}.*")]:  # incomplete or from a killed compile
+            shutil.rmtree(stale, ignore_errors=True)
+        start = time.perf_counter()
+        tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=root))
+        try:
+            try:
+                with output_to(tmp / COMPILE_LOG):
+                    b2.get_device().build(
+                        directory=str(tmp), compile=True, run=False, with_output=False
+                    )
+            except Exception as err:
+                log = (tmp / COMPILE_LOG).read_text(errors="replace").splitlines()
+                raise RuntimeError(f"{err}\n" + "\n".join(log[-40:])) from err
+            (tmp / "runs").mkdir()
+            (tmp / COMPLETE).write_text(json.dumps(program.structure(), default=str, indent=1))
+            tmp.rename(project)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return project, time.perf_counter() - start
+
+
+def run_project(program: Any, project: Path, seed: int, controls=None) -> tuple[Path, float]:
+    """Run the compiled project for this cell; returns (results directory, seconds)."""
+    device = b2.get_device()
+    results = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=project / "runs"))
+    args = program.run_args(seed, results, controls)
+    errors = results / "stderr.txt"
+    run_cmd = b2.prefs.devices.cpp_standalone.run_cmd_unix
+    # stderr of the binary into a file, where its silent failures can be found.
+    b2.prefs.devices.cpp_standalone.run_cmd_unix = [
+        *("sh", "-c", 'exec ./main "$@" 2>"$0"'),
+        str(errors),
+    ]
+    start = time.perf_counter()
+    try:
+        device.project_dir = str(project)
+        device.run(
+            directory=str(project),
+            results_directory=os.path.relpath(results, project),
+            with_output=False,
+            run_args=args,
+        )
+    except RuntimeError as e:
+        raise RuntimeError(f"{e}\n{_output(results)}") from None
+    finally:
+        b2.prefs.devices.cpp_standalone.run_cmd_unix = run_cmd
+    seconds = time.perf_counter() - start
+    output = _output(results)
+    finished = (results / "last_run_info.txt").exists()
+    if any(marker in output for marker in RUN_ERRORS) or not finished:
+        raise RuntimeError(f"standalone run of {project} failed:\n{output}")
+    return results, seconds
+
+
+def _output(results: Path) -> str:
+    parts = []
+    for name in ("stdout.txt", "stderr.txt"):
+        with contextlib.suppress(OSError):
+            parts.append((results / name).read_text())
+    return "\n".join(p for p in parts if p.strip())

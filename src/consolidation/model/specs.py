@@ -1,0 +1,352 @@
+"""The table of model parameters: dotted name, default, unit, allowed range, one-line meaning.
+
+:class:`consolidation.model.parameters.Parameters` validates overrides against it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import brian2 as b2
+
+# Unit names a config may use (in numbers' declared units and in strings like "200 ms").
+UNITS = {
+    "s": b2.second,
+    "second": b2.second,
+    "ms": b2.ms,
+    "us": b2.us,
+    "V": b2.volt,
+    "volt": b2.volt,
+    "mV": b2.mV,
+    "Hz": b2.Hz,
+    "kHz": b2.kHz,
+}
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One parameter: its default, unit (None for dimensionless), bounds and meaning."""
+
+    default: Any
+    doc: str
+    unit: str | None = None
+    kind: type = float
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] | None = None
+    low_open: bool = False  # True: the value must be strictly above `low`
+
+    def describe(self) -> str:
+        if self.choices:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        if self.kind is bool:
+            return "true or false"
+        if self.kind is list:
+            return "a list"
+        what = "an integer" if self.kind is int else "a number"
+        bounds = []
+        if self.low is not None:
+            bounds.append(f"{'>' if self.low_open else '>='} {self.low:g}")
+        if self.high is not None:
+            bounds.append(f"<= {self.high:g}")
+        unit = f" in {self.unit}" if self.unit else ""
+        return f"{what}{unit}" + (f" ({' and '.join(bounds)})" if bounds else "")
+
+
+def _s(default, doc, unit=None, low=None, high=None, kind=None, low_open=False, choices=None):
+    if kind is None:
+        kind = type(default) if choices is None else str
+        kind = float if kind is int and unit is not None else kind
+    return Spec(default, doc, unit, kind, low, high, tuple(choices) if choices else None, low_open)
+
+
+POSITIVE = {"low": 0.0, "low_open": True}
+NONNEG = {"low": 0.0}
+FRACTION = {"low": 0.0, "high": 1.0}
+
+DEFAULT_SCHEDULE = [
+    {"phase": "encode"},
+    {"phase": "test", "label": "pre"},
+    {"phase": "offline"},
+    {"phase": "test", "label": "post"},
+]
+
+SPECS: dict[str, Spec] = {
+    # --- simulation ---
+    "simulation.dt": _s(0.2, "integration time step", "ms", 0.01, 1.0),
+    "simulation.control_step": _s(
+        10.0,
+        "grid of the schedule's control signals; every phase timing must be a multiple of it",
+        "ms",
+        0.1,
+        100.0,
+    ),
+    "simulation.rate_bin": _s(10.0, "bin width of the stored population rates", "ms", **POSITIVE),
+    "simulation.raster_swrs": _s(
+        3, "number of SWR events whose spikes are kept as a raster", low=0
+    ),
+    "simulation.max_rate": _s(
+        250.0, "binned population rate above which a run is flagged as runaway", "Hz", **POSITIVE
+    ),
+    "simulation.device": _s(
+        "runtime",
+        "brian2 device: runtime (Cython, code compiled per code object) or cpp_standalone (the "
+        "network compiled once per structure into a cached project, each cell run through it)",
+        choices=("runtime", "cpp_standalone"),
+    ),
+    # --- network sizes ---
+    "network.scale": _s(
+        1.0,
+        "multiplies every population size (weights scale as 1/scale)",
+        low=0.05,
+        high=20.0,
+        low_open=True,
+    ),
+    "network.ctx_e": _s(500, "cortical excitatory cells at scale 1", low=10),
+    "network.ctx_i": _s(125, "cortical inhibitory cells at scale 1", low=1),
+    "network.hpc_e": _s(250, "hippocampal (CA3) excitatory cells at scale 1", low=10),
+    "network.hpc_i": _s(60, "hippocampal inhibitory cells at scale 1", low=1),
+    # --- cells ---
+    "cell.tau_e": _s(20.0, "membrane time constant, excitatory cells", "ms", **POSITIVE),
+    "cell.tau_i": _s(10.0, "membrane time constant, inhibitory cells", "ms", **POSITIVE),
+    "cell.v_rest": _s(-65.0, "resting potential", "mV"),
+    "cell.v_threshold": _s(-50.0, "spike threshold", "mV"),
+    "cell.v_reset": _s(-65.0, "reset potential", "mV"),
+    "cell.refractory": _s(2.0, "absolute refractory period", "ms", **NONNEG),
+    "cell.bg_inputs": _s(600, "independent Poisson background inputs per cell", low=0),
+    "cell.bg_rate": _s(1.0, "rate of each background input", "Hz", **NONNEG),
+    "cell.bg_weight": _s(1.0, "voltage jump per background spike", "mV", **NONNEG),
+    # --- memories ---
+    "memory.count": _s(5, "number of memories (cortical pattern + hippocampal index each)", low=1),
+    "memory.pattern_fraction": _s(
+        0.1, "fraction of cortical E cells in each pattern", **POSITIVE, high=0.5
+    ),
+    "memory.index_fraction": _s(
+        0.08, "fraction of hippocampal E cells in each index", **POSITIVE, high=0.5
+    ),
+    "memory.layout": _s(
+        "disjoint",
+        "how patterns are drawn: disjoint sets, or independent random sets that may overlap",
+        choices=("disjoint", "random"),
+    ),
+    # --- cortex ---
+    "cortex.p_ee": _s(0.3, "E->E connection probability", **FRACTION),
+    "cortex.w_ee": _s(0.3, "initial E->E weight", "mV", **NONNEG),
+    "cortex.w_ee_max": _s(2.0, "upper bound of E->E weights", "mV", **POSITIVE),
+    "cortex.p_inh": _s(0.2, "E->I, I->E and I->I connection probability", **FRACTION),
+    "cortex.w_ei": _s(1.5, "E->I weight", "mV", **NONNEG),
+    "cortex.w_ie": _s(3.0, "I->E weight (a hyperpolarising jump)", "mV", **NONNEG),
+    "cortex.w_ii": _s(2.0, "I->I weight (a hyperpolarising jump)", "mV", **NONNEG),
+    # A slow afterhyperpolarisation: small per spike, so a 0.2 s recall is barely touched, but
+    # it builds up over seconds of firing, so a consolidated assembly cannot stay on by itself
+    # and merge with the next one replayed.
+    "cortex.adaptation": _s(0.2, "spike-triggered adaptation jump, E cells", "mV", **NONNEG),
+    "cortex.tau_adaptation": _s(2000.0, "adaptation decay time", "ms", **POSITIVE),
+    "cortex.rule": _s("symmetric", "E->E plasticity rule", choices=("symmetric", "bipoo")),
+    "cortex.eta": _s(0.003, "E->E learning rate (weight change per unit trace)", "mV", **NONNEG),
+    "cortex.c_pre": _s(0.4, "symmetric rule: depression per presynaptic spike", **NONNEG),
+    "cortex.c_post": _s(0.4, "symmetric rule: depression per postsynaptic spike", **NONNEG),
+    # --- hippocampus ---
+    "hippocampus.p_ee": _s(1.0, "E->E connection probability", **FRACTION),
+    "hippocampus.w_ee": _s(0.1, "initial E->E weight", "mV", **NONNEG),
+    "hippocampus.w_ee_max": _s(1.25, "upper bound of E->E weights", "mV", **POSITIVE),
+    "hippocampus.p_inh": _s(0.2, "E->I, I->E and I->I connection probability", **FRACTION),
+    "hippocampus.w_ei": _s(1.5, "E->I weight", "mV", **NONNEG),
+    "hippocampus.w_ie": _s(3.0, "I->E weight (a hyperpolarising jump)", "mV", **NONNEG),
+    "hippocampus.w_ii": _s(2.0, "I->I weight (a hyperpolarising jump)", "mV", **NONNEG),
+    "hippocampus.adaptation": _s(3.0, "spike-triggered adaptation jump, E cells", "mV", **NONNEG),
+    "hippocampus.tau_adaptation": _s(500.0, "adaptation decay time", "ms", **POSITIVE),
+    "hippocampus.rule": _s("symmetric", "E->E plasticity rule", choices=("symmetric", "bipoo")),
+    "hippocampus.eta": _s(0.375, "E->E learning rate (fast: one-shot binding)", "mV", **NONNEG),
+    "hippocampus.c_pre": _s(0.6, "symmetric rule: depression per presynaptic spike", **NONNEG),
+    "hippocampus.c_post": _s(0.6, "symmetric rule: depression per postsynaptic spike", **NONNEG),
+    # --- projections between areas ---
+    "projection.p": _s(
+        1.0, "connection probability of cortex<->hippocampus projections", **FRACTION
+    ),
+    "projection.w_hc": _s(0.0, "initial hippocampus->cortex weight", "mV", **NONNEG),
+    "projection.w_hc_max": _s(2.0, "upper bound of hippocampus->cortex weights", "mV", **POSITIVE),
+    "projection.w_ch": _s(0.0, "initial cortex->hippocampus weight", "mV", **NONNEG),
+    "projection.w_ch_max": _s(1.0, "upper bound of cortex->hippocampus weights", "mV", **POSITIVE),
+    "projection.rule": _s(
+        "symmetric", "plasticity rule of both projections", choices=("symmetric", "bipoo")
+    ),
+    "projection.eta": _s(
+        0.6, "learning rate of both projections (fast, encoding only)", "mV", **NONNEG
+    ),
+    "projection.c_pre": _s(0.6, "symmetric rule: depression per presynaptic spike", **NONNEG),
+    "projection.c_post": _s(0.6, "symmetric rule: depression per postsynaptic spike", **NONNEG),
+    # --- STDP windows ---
+    "stdp.tau": _s(20.0, "symmetric rule: trace time constant (both sides)", "ms", **POSITIVE),
+    "stdp.tau_plus": _s(16.8, "Bi & Poo rule: potentiation time constant", "ms", **POSITIVE),
+    "stdp.tau_minus": _s(33.7, "Bi & Poo rule: depression time constant", "ms", **POSITIVE),
+    "stdp.a_minus": _s(
+        0.5, "Bi & Poo rule: depression amplitude relative to potentiation", **NONNEG
+    ),
+    # the spike-pair protocol of STDP-window studies (kind: stdp_window; consolidation.model.stdp)
+    "stdp.pathway": _s(
+        "cortex",
+        "STDP-window studies: the pathway whose plastic synapse (and <pathway>.rule) is probed",
+        choices=("cortex", "hippocampus", "projection"),
+    ),
+    "stdp.offsets": _s(
+        [-100.0, -80.0, -60.0, -40.0, -30.0, -20.0, -10.0, -5.0]
+        + [5.0, 10.0, 20.0, 30.0, 40.0, 60.0, 80.0, 100.0],
+        "STDP-window studies: spike-pair offsets t_post - t_pre (> 0: pre before post)",
+        "ms",
+        kind=list,
+    ),
+    "stdp.pairs": _s(
+        60,
+        "STDP-window studies: spike pairs per offset (Bi & Poo 1998: 60 at 1 Hz)",
+        low=1,
+        high=10_000,
+    ),
+    "stdp.jitter": _s(
+        2.0,
+        "STDP-window studies: SD of each spike's time around its nominal time (latency jitter)",
+        "ms",
+        low=0.0,
+        high=20.0,
+    ),
+    # --- neuromodulation ---
+    "neuromod.ach_wake": _s(1.0, "acetylcholine level in wake (encoding, wake rest)", **FRACTION),
+    "neuromod.ach_sleep": _s(0.0, "acetylcholine level in NREM sleep", **FRACTION),
+    "neuromod.ach_test": _s(1.0, "acetylcholine level during recall tests", **FRACTION),
+    # Half: at 0.3 consolidated assemblies reactivated while a new memory was encoded and
+    # bound to its index (Hasselmo & Bower 1992 measured stronger suppression of intrinsic
+    # fibres by cholinergic agonists).
+    "neuromod.ach_recurrent": _s(
+        0.5, "fraction of cortical E->E transmission that full ACh suppresses", **FRACTION
+    ),
+    "neuromod.ach_hpc_recurrent": _s(
+        0.8,
+        "fraction of hippocampal E->E transmission that full ACh suppresses (keeps stored "
+        "indices from reactivating, and binding to the new one, during encoding)",
+        **FRACTION,
+    ),
+    "neuromod.ach_feedback": _s(
+        0.75, "fraction of hippocampus->cortex transmission that full ACh suppresses", **FRACTION
+    ),
+    # Half, so that a fresh hippocampal trace recalls through a whole cue while the slow AHP
+    # still ends reverberation between cues (a full block leaves an index firing on).
+    "neuromod.ach_hpc_adaptation": _s(
+        0.5,
+        "fraction of hippocampal E cells' spike-triggered adaptation that full ACh suppresses "
+        "(muscarinic block of the slow AHP)",
+        **FRACTION,
+    ),
+    "neuromod.dopamine": _s(
+        1.0, "novelty/dopamine factor on hippocampal learning during encoding", low=0.0, high=10.0
+    ),
+    # --- encoding ---
+    "encoding.duration": _s(400.0, "stimulation time per memory per exposure", "ms", **POSITIVE),
+    "encoding.gap": _s(200.0, "pause after each stimulation", "ms", **NONNEG),
+    "encoding.exposures": _s(1, "presentations of each memory per encode phase", low=1),
+    "encoding.rate": _s(40.0, "rate of the Poisson stimulus to each driven cell", "Hz", **NONNEG),
+    "encoding.weight": _s(2.0, "voltage jump per stimulus spike", "mV", **NONNEG),
+    "encoding.inputs": _s(10, "independent stimulus inputs per driven cell", low=0),
+    "encoding.plasticity_gain": _s(
+        1.0,
+        "gain on cortical E->E learning during encoding (the "
+        "cortex stays slow: cortex.eta is 100x below the hippocampus)",
+        **NONNEG,
+    ),
+    # --- sleep ---
+    "sleep.duration": _s(15.0, "length of a night (one sleep phase)", "s", **POSITIVE),
+    "sleep.so_frequency": _s(0.75, "slow-oscillation frequency", "Hz", **POSITIVE),
+    "sleep.up_fraction": _s(
+        0.6, "fraction of each slow-oscillation cycle in the up state", low=0.05, high=1.0
+    ),
+    "sleep.down_depth": _s(
+        10.0, "hyperpolarisation of cortical cells in down states", "mV", **NONNEG
+    ),
+    "sleep.swr_rate": _s(4.0, "sharp-wave ripple rate during up states", "Hz", **NONNEG),
+    "sleep.swr_seed_fraction": _s(
+        0.4,
+        "fraction of an index's cells kicked to start each SWR "
+        "(as many random cells when swr_seed_source is random)",
+        **POSITIVE,
+        high=1.0,
+    ),
+    "sleep.swr_seed_source": _s(
+        "memory",
+        "where the seed cells come from: one random memory's index, or any hippocampal E cells",
+        choices=("memory", "random"),
+    ),
+    "sleep.swr_seed_order": _s(
+        "cycle",
+        "which memory seeds each SWR: shuffled cycles over the stored memories (each once per "
+        "cycle), or independent uniform draws",
+        choices=("cycle", "independent"),
+    ),
+    "sleep.swr_seed_rate": _s(
+        600.0, "rate of the seed kick (each spike jumps by encoding.weight)", "Hz", **NONNEG
+    ),
+    "sleep.swr_seed_duration": _s(50.0, "length of the seed kick", "ms", **POSITIVE),
+    "sleep.swr_excitability": _s(
+        0.0, "depolarisation of all hippocampal E cells during a ripple", "mV", **NONNEG
+    ),
+    "sleep.swr_duration": _s(60.0, "length of the ripple excitability window", "ms", **POSITIVE),
+    "sleep.plasticity_window": _s(
+        80.0, "cortical plasticity is on from ripple onset for this long", "ms", **POSITIVE
+    ),
+    "sleep.plasticity_gain": _s(
+        40.0, "gain on cortical learning inside ripple windows (low-ACh sleep state)", **NONNEG
+    ),
+    "sleep.disruption": _s(0.0, "probability that a ripple is cut short by inhibition", **FRACTION),
+    "sleep.disruption_delay": _s(10.0, "delay from ripple onset to disruption", "ms", **NONNEG),
+    "sleep.disruption_depth": _s(
+        40.0, "hyperpolarisation of hippocampal E cells while disrupted", "mV", **NONNEG
+    ),
+    "sleep.cued_memories": _s([], "memories cued by targeted reactivation (indices)", kind=list),
+    "sleep.cue_bias": _s(
+        0.5, "probability that a ripple is seeded from a cued memory when some are cued", **FRACTION
+    ),
+    "sleep.downscale": _s(
+        0.0,
+        "synaptic downscaling at the end of sleep: fractional cut of cortical E->E weights",
+        **FRACTION,
+    ),
+    "sleep.downscale_spare": _s(
+        0.9, "weights above this quantile are spared by downscaling", **FRACTION
+    ),
+    # --- wake rest ---
+    "wake.duration": _s(15.0, "length of a wake rest phase", "s", **POSITIVE),
+    "wake.plasticity_gain": _s(1.0, "cortical plasticity gain during wake rest", **NONNEG),
+    # --- test ---
+    "test.cue_fraction": _s(0.3, "fraction of a pattern's cells cued at test", low=0.05, high=0.95),
+    "test.duration": _s(200.0, "length of each cue", "ms", **POSITIVE),
+    "test.gap": _s(100.0, "pause after each cue", "ms", **NONNEG),
+    "test.lesion_depth": _s(
+        40.0, "hyperpolarisation of hippocampal E cells when lesioned", "mV", **NONNEG
+    ),
+    # --- days ---
+    "day.hpc_decay": _s(
+        0.5,
+        "fraction of learned hippocampal and projection weight lost at each day boundary",
+        **FRACTION,
+    ),
+    # --- schedule ---
+    "schedule.offline": _s("sleep", "what an 'offline' phase is", choices=("sleep", "wake")),
+    "schedule.phases": _s(
+        DEFAULT_SCHEDULE, "the phases, in order (see README: schedules)", kind=list
+    ),
+}
+
+# Timings the schedule lays out on the control grid (ms or s, as declared).
+TIMED_ON_GRID = (
+    "encoding.duration",
+    "encoding.gap",
+    "test.duration",
+    "test.gap",
+    "sleep.duration",
+    "wake.duration",
+    "sleep.swr_seed_duration",
+    "sleep.swr_duration",
+    "sleep.plasticity_window",
+    "sleep.disruption_delay",
+)
+
+SECTIONS = sorted({name.split(".")[0] for name in SPECS})
