@@ -11,7 +11,7 @@ import xarray as xr
 import yaml
 from conftest import REPO, run_snakemake
 
-from consolidation.present.report import claim_rows
+from consolidation.present.sections import claim_rows
 from consolidation.studies.claims import (
     Claim,
     ClaimError,

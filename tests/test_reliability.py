@@ -352,7 +352,7 @@ def test_verify_reruns_a_cell_and_reports_a_tampered_variable(runs, tmp_path):
     ds["recall"] = ds["recall"] + 1e-9  # a silent change to one stored number
     write_netcdf(ds, path)
     proc = subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "verify.py"), "--cell", str(path)],
+        [str(Path(sys.executable).with_name("consolidation-verify")), "--cell", str(path)],
         capture_output=True,
         text=True,
         cwd=work,

@@ -26,15 +26,11 @@ PLOTS = config["plots"]
 SIMULATE_RESOURCES = config["resources"]["simulate"]
 ENV = "../../environment.yml"
 # Figures and the report also depend on the code that draws them (edit it: redraw, no re-run).
-PLOTTING_CODE = find_spec("consolidation.present.plots").origin
-REPORT_CODE = [
-    find_spec("consolidation.present.report").origin,
-    *(
-        str(p)
-        for p in Path(find_spec("consolidation.present.report").origin).parent.glob(
-            "report.*"
-        )
-    ),
+PRESENT = Path(find_spec("consolidation.present").origin).parent
+PLOTTING_CODE = [str(PRESENT / f"{m}.py") for m in ("plots", "theme", "window_plot")]
+REPORT_MODULES = ("report", "html", "inputs", "numbers", "sections", "provenance")
+REPORT_CODE = [str(PRESENT / f"{m}.py") for m in REPORT_MODULES] + [
+    str(PRESENT / name) for name in ("report.css", "report.js")
 ]
 # Claims depend on the code that computes them (edit it: recompute, no re-run).
 CLAIMS_CODE = [

@@ -6,8 +6,9 @@ import os
 import platform
 import socket
 import subprocess
+from collections.abc import Sequence
 from functools import cache
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 PACKAGES = ("brian2", "numpy", "xarray", "scipy")
@@ -52,6 +53,21 @@ def versions() -> dict[str, str]:
     out = {f"version_{p}": version(p) for p in PACKAGES}
     out["version_python"] = platform.python_version()
     out["version_consolidation"] = version("consolidation")
+    return out
+
+
+def installed_versions(packages: Sequence[str]) -> dict[str, str]:
+    """Package -> installed version, in the order given.
+
+    A missing package reads 'not installed' rather than raising: a report lists the whole
+    pipeline's stack and must not fail in an environment that lacks a part of it.
+    """
+    out = {}
+    for name in packages:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
     return out
 
 

@@ -9,7 +9,8 @@ from typing import Any
 
 import yaml
 
-from consolidation.present.report import FIGURE_TITLES, build_report
+from consolidation.present.html import FIGURE_TITLES
+from consolidation.present.report import build_report
 from consolidation.studies.grid import load_studies
 
 # The figure captions of the workflow (present when the package runs from the repository).

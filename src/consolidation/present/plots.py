@@ -1,4 +1,6 @@
-"""The study figures, drawn with seaborn; the theme and the colours are set here and only here.
+"""The study figures, drawn with seaborn in the theme and colours of
+:mod:`consolidation.present.theme`; the STDP-window study's figure is in
+:mod:`consolidation.present.window_plot`.
 
 Each figure function takes data and plot settings and returns a matplotlib Figure; ``save``
 writes it as PNG (for the reports) and SVG (beside it), atomically.
@@ -6,7 +8,6 @@ writes it as PNG (for the reports) and SVG (beside it), atomically.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -20,52 +21,18 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 import xarray as xr  # noqa: E402
 
+from consolidation.present.theme import (  # noqa: E402
+    BOOT_SEED,
+    CI,
+    colours,
+    set_theme,
+    settings,
+    value_colours,
+)
+from consolidation.present.window_plot import stdp_window  # noqa: E402
 from consolidation.results.collect import recall_outcome  # noqa: E402
 from consolidation.results.io import atomic_path  # noqa: E402
 from consolidation.studies.stats import bootstrap_ci  # noqa: E402
-
-DEFAULTS: dict[str, Any] = {
-    "dpi": 150,
-    "context": "paper",
-    "style": "ticks",
-    "palette": "colorblind",
-    "font_scale": 1.0,
-}
-CI = ("ci", 95)  # seaborn error bars: 95% bootstrap CI of the mean over seeds
-BOOT_SEED = 0
-
-
-def settings(plots: Mapping[str, Any] | None) -> dict[str, Any]:
-    return {**DEFAULTS, **(plots or {})}
-
-
-def set_theme(plots: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Apply the one theme; returns the full plot settings."""
-    s = settings(plots)
-    sns.set_theme(
-        context=s["context"], style=s["style"], palette=s["palette"], font_scale=s["font_scale"]
-    )
-    return s
-
-
-def colours(plots: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Fixed roles in the palette, so a condition has the same colour in every figure."""
-    pal = sns.color_palette(settings(plots)["palette"], 10)
-    return {
-        "intact": pal[0],
-        "lesioned": pal[3],
-        "ctx_e": pal[7],
-        "hpc_e": pal[9],
-        "swr": "black",
-        "up_state": "0.9",
-        "grid": [pal[i] for i in (1, 2, 4, 8, 6, 5)],
-    }
-
-
-def value_colours(values: Sequence[Any], plots: Mapping[str, Any] | None = None) -> dict:
-    """A colour per grid value (in grid order), from the palette entries kept for conditions."""
-    pool = colours(plots)["grid"]
-    return {str(v): pool[i % len(pool)] for i, v in enumerate(values)}
 
 
 def _axis_label(da: xr.DataArray) -> str:
@@ -323,101 +290,6 @@ def per_memory(ds: xr.Dataset, plots: Mapping[str, Any] | None = None) -> plt.Fi
     grid.figure.suptitle(f"{ds.attrs.get('study', '')}: recall at '{probe}' per memory")
     grid.figure.set_layout_engine("constrained")
     return grid.figure
-
-
-def bi_poo_fit(offsets: np.ndarray, dw: np.ndarray) -> tuple[float, float]:
-    """Amplitudes (A+, A-) of the Bi & Poo shape, A+ exp(-t/16.8 ms) for t > 0 and
-    -A- exp(t/33.7 ms) for t < 0, that fit ``dw`` best (least squares, time constants fixed)."""
-    from consolidation.model.stdp import BI_POO_TAU_MINUS, BI_POO_TAU_PLUS
-
-    amplitudes = []
-    for side, tau, sign in ((offsets > 0, BI_POO_TAU_PLUS, 1), (offsets < 0, BI_POO_TAU_MINUS, -1)):
-        keep = side & np.isfinite(dw)
-        shape = sign * np.exp(-np.abs(offsets[keep]) / tau)
-        denom = float(shape @ shape)
-        amplitudes.append(float(shape @ dw[keep]) / denom if denom > 0 else np.nan)
-    return amplitudes[0], amplitudes[1]
-
-
-def stdp_window(ds: xr.Dataset, plots: Mapping[str, Any] | None = None) -> plt.Figure:
-    """The measured STDP window (weight change per spike pair against t_post - t_pre), one panel
-    per grid cell, with the Bi & Poo exponential shape scaled to it and the fitted decays."""
-    from consolidation.model.stdp import BI_POO_TAU_MINUS, BI_POO_TAU_PLUS
-
-    set_theme(plots)
-    axes = [d for d in ds["dw"].dims if d not in ("seed", "offset")]
-    dw = ds["dw"].where(ds["flag"] == 0) if "flag" in ds else ds["dw"]
-    combos = list(itertools.product(*(range(ds.sizes[a]) for a in axes)))
-    labels = [
-        ", ".join(f"{a}={ds[a].values[i]}" for a, i in zip(axes, combo, strict=True)) or "window"
-        for combo in combos
-    ]
-    palette = value_colours(labels, plots)
-    fig, grid = plt.subplots(
-        1, len(combos), figsize=(4.2 * len(combos) + 0.4, 4.0), squeeze=False, layout="constrained"
-    )
-    offsets = ds["offset"].values.astype(float)
-    smooth = np.linspace(offsets.min(), offsets.max(), 400)
-    for ax, combo, label in zip(grid.flat, combos, labels, strict=True):
-        sel = dict(zip(axes, combo, strict=True))
-        cell = dw.isel(sel)
-        sns.lineplot(
-            cell.to_dataframe(name="dw").reset_index(),
-            x="offset",
-            y="dw",
-            color=palette[label],
-            marker="o",
-            linestyle="",
-            err_style="bars",
-            errorbar=CI,
-            seed=BOOT_SEED,
-            ax=ax,
-        )
-        # the Bi & Poo exponentials, each side scaled to the measured mean by least squares
-        a_plus, a_minus = bi_poo_fit(offsets, cell.mean("seed").values)
-        plus, minus = smooth[smooth > 0], smooth[smooth < 0]
-        ax.plot(plus, a_plus * np.exp(-plus / BI_POO_TAU_PLUS), color="0.25", ls="--", lw=1)
-        ax.plot(minus, -a_minus * np.exp(minus / BI_POO_TAU_MINUS), color="0.25", ls="--", lw=1)
-        ax.axhline(0, color="0.6", lw=0.8, ls=":")
-        ax.axvline(0, color="0.6", lw=0.8, ls=":")
-        fits = []
-        for name, sign in (("tau_plus", "+"), ("tau_minus", "−")):
-            values = ds[name].isel(sel).values
-            finite = values[np.isfinite(values)]
-            if finite.size:
-                m, lo, hi = bootstrap_ci(finite)
-                fits.append(f"τ{sign} {m:.1f} [{lo:.1f}, {hi:.1f}] ms")
-            else:
-                fits.append(f"τ{sign}: none")
-        fitted = (
-            f"fitted {', '.join(fits)}"
-            if any("ms" in f for f in fits)
-            else "no exponential decay on either side"
-        )
-        ax.set(
-            xlabel="t_post − t_pre (ms)",
-            ylabel="weight change per pair (× learning rate)",
-            title=f"{label}\n{fitted}",
-        )
-        ax.title.set_fontsize("small")
-    handles = [
-        matplotlib.lines.Line2D(
-            [], [], color="0.4", marker="o", ls="", label="measured: mean, 95% CI over seeds"
-        ),
-        matplotlib.lines.Line2D(
-            [],
-            [],
-            color="0.25",
-            ls="--",
-            label=f"Bi & Poo 1998 shape (τ+ {BI_POO_TAU_PLUS:g} ms, τ− {BI_POO_TAU_MINUS:g} ms), "
-            "scaled to the data",
-        ),
-    ]
-    fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
-    pathway = ds.attrs.get("param.stdp.pathway", "")
-    fig.suptitle(f"{ds.attrs.get('study', '')}: STDP window of the {pathway} synapse")
-    sns.despine(fig)
-    return fig
 
 
 FIGURES = {

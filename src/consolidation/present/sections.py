@@ -1,0 +1,189 @@
+"""The claims section and the study sections of the report."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import xarray as xr
+
+from consolidation.model.parameters import SPECS
+from consolidation.present.html import (
+    escape,
+    figure,
+    html_table,
+    section_id,
+    text_table,
+    value_text,
+    verdict_badge,
+    verdict_kind,
+)
+from consolidation.present.inputs import NOT_COMPUTED
+from consolidation.present.numbers import numbers_html
+from consolidation.studies.verdicts import format_effect
+
+# --- the claims ------------------------------------------------------------------------------
+
+
+def claim_rows(results: Sequence[Mapping[str, Any]]) -> list[list[str]]:
+    """One table row per computed claim (``claims.json`` of rule claims): what, effect, verdict."""
+    rows = []
+    for r in results:
+        verdict = r["verdict"] + (f" ({'; '.join(r['notes'])})" if r.get("notes") else "")
+        rows.append(
+            [
+                r["study"],
+                f"{r['name']}: {r['description']}",
+                r.get("reference") or "",
+                format_effect(r),
+                str(r["n_seeds"]),
+                verdict,
+            ]
+        )
+    return rows
+
+
+def _claim_cells(r: Mapping[str, Any]) -> list[str]:
+    """A claim's row of the claims table as HTML cells: study, claim, effect, seeds, verdict."""
+    href = escape("#" + section_id(r["study"]))
+    what = f'<a href="{href}"><strong>{escape(r["name"])}</strong></a>'
+    if r.get("description"):
+        what += f'<br><span class="note">{escape(r["description"])}</span>'
+    if r.get("reference"):
+        what += f'<br><span class="note">Reference: {escape(r["reference"])}</span>'
+    verdict = verdict_badge(r["verdict"])
+    if r.get("notes"):
+        verdict += f'<br><span class="note">{escape("; ".join(r["notes"]))}</span>'
+    effect = format_effect(r) if r.get("effect") is not None else "n/a"
+    return [
+        f'<a href="{href}">{escape(r["study"])}</a>',
+        what,
+        escape(effect).replace("; ", ";<br>"),
+        escape(r.get("n_seeds", 0)),
+        verdict,
+    ]
+
+
+def claims_table(results: Sequence[Mapping[str, Any]]) -> str:
+    """The claims table: each claim links to its study's section; verdicts as coloured badges."""
+    return html_table(
+        ["study", "claim", "effect [95% CI]", "seeds", "verdict"],
+        [_claim_cells(r) for r in results],
+        [f"row-{verdict_kind(r['verdict'])}" for r in results],
+        cls="claims",
+    )
+
+
+def claims_section(computed: Sequence[Mapping[str, Any]]) -> str:
+    """Every claim of every study, then how claims are declared and judged."""
+    return "\n".join(
+        [
+            '<section id="claims"><h2>Claims</h2>',
+            "<p>What each study expects, computed from its dataset over seeds (rule "
+            "<code>claims</code>). Effect: mean over seeds [95% bootstrap CI]. Click a claim for "
+            "its study.</p>",
+            claims_table(computed) if computed else "<p>No study declares claims.</p>",
+            '<p class="note">Claims are declared in the config (<code>studies.&lt;name&gt;.'
+            "claims</code>). A contrast is the difference a − b paired within each seed, in the "
+            "variable's units; a trend is the Spearman rank correlation ρ within each seed, with "
+            "the change from the lowest to the highest value along it; a level is the variable "
+            "minus a number; a match is the variable itself against a published value. Verdict: "
+            f"{verdict_badge('reproduced')} if the CI excludes 0 in the expected direction (a "
+            "match: lies within the published value's tolerance), "
+            f"{verdict_badge('contradicted')} if it excludes 0 in the other (a match: lies wholly "
+            f"outside the tolerance), else {verdict_badge('inconclusive')} (also with fewer than "
+            "3 seeds); "
+            f"{verdict_badge(NOT_COMPUTED)}: its study's claims file is missing.</p>",
+            "</section>",
+        ]
+    )
+
+
+# --- a study -----------------------------------------------------------------------------------
+
+
+def _spec(key: str) -> tuple[str, str]:
+    """A parameter's unit and meaning (blank for a key the model does not know)."""
+    s = SPECS.get(key)
+    return (s.unit or "", s.doc) if s is not None else ("", "")
+
+
+def parameter_tables(study: Mapping[str, Any]) -> str:
+    """The parameters varied (grid axes) and fixed (overrides of the model defaults)."""
+    varied = [
+        [key, ", ".join(value_text(v) for v in values), *_spec(key)]
+        for key, values in study.get("grid", {}).items()
+    ]
+    fixed = [[key, value_text(v), *_spec(key)] for key, v in study.get("fixed", {}).items()]
+    seeds = ", ".join(map(str, study.get("seeds", [])))
+    parts = ["<h3>Parameters</h3>", "<p><strong>Varied</strong> (the grid; every combination "]
+    parts.append(f"runs with every seed: {escape(seeds)}):</p>")
+    parts.append(text_table(["parameter", "values", "unit", "meaning"], varied))
+    if fixed:
+        parts.append(
+            "<p><strong>Fixed</strong> (overrides of the model defaults, shared and this "
+            "study's own; every other parameter keeps its default):</p>"
+        )
+        parts.append(text_table(["parameter", "value", "unit", "meaning"], fixed))
+    else:
+        parts.append("<p><strong>Fixed:</strong> every other parameter at its default.</p>")
+    if study.get("kind") == "stdp_window":
+        parts.append(
+            '<p class="note">The spike-pair probe of an STDP-window study reads only the probed '
+            "pathway's rule and its <code>c_pre</code>/<code>c_post</code>, the "
+            "<code>stdp.*</code> parameters and <code>simulation.dt</code>; the others (e.g. "
+            "shared network overrides) are recorded but have no effect on it.</p>"
+        )
+    return "\n".join(parts)
+
+
+def _claim_list(claims: Sequence[Mapping[str, Any]]) -> str:
+    items = "".join(
+        f"<li>{verdict_badge(r['verdict'])} {escape(r['name'])}"
+        + (f" — {escape(format_effect(r))}" if r.get("effect") is not None else "")
+        + "</li>"
+        for r in claims
+    )
+    return f"<h3>Claims</h3><ul>{items}</ul>"
+
+
+def _missing_notice(missing: Sequence[str]) -> str:
+    items = "".join(f"<li>{escape(m)}</li>" for m in missing)
+    return (
+        f'<div class="missing"><strong>Missing from this report:</strong><ul>{items}</ul>'
+        "Run the workflow (<code>snakemake</code>) to complete it.</div>"
+    )
+
+
+def study_section(
+    study: Mapping[str, Any],
+    ds: xr.Dataset | None,
+    figures: Mapping[str, str],
+    captions: Mapping[str, str],
+    claims: Sequence[Mapping[str, Any]] = (),
+    missing: Sequence[str] = (),
+) -> str:
+    """One study: question, claims, figures, numbers with CIs, parameters. ``ds`` None (and
+    ``missing``, the reasons) for a study whose dataset is not there."""
+    name = study["name"]
+    parts = [
+        f'<section id="{escape(section_id(name))}" class="study">',
+        f"<h2>Study: {escape(name)}</h2>",
+        f'<p class="question"><strong>Question.</strong> {escape(study.get("description", ""))}'
+        "</p>",
+    ]
+    if missing:
+        parts.append(_missing_notice(missing))
+    if claims:
+        parts.append(_claim_list(claims))
+    parts += [figure(name, kind, png, captions.get(kind, "")) for kind, png in figures.items()]
+    if ds is not None:
+        parts.append(numbers_html(ds))
+    parts.append(parameter_tables(study))
+    if ds is not None:
+        parts.append(
+            "<p class=note>Every parameter is in the attributes of the study dataset "
+            f"<code>results/{escape(name)}/{escape(name)}.nc</code>.</p>"
+        )
+    parts.append("</section>")
+    return "\n".join(parts)
