@@ -83,7 +83,7 @@ def test_every_study_dataset_has_grid_axes_seed_memory_and_hippocampus(finished)
         assert ds.attrs["param.network.scale"] == 0.2
         assert "version_brian2" in ds.attrs
         _explains_itself(ds)
-        assert not {"spike", "time", "swr"} & set(ds.dims)  # bulky detail stays in cells
+        assert not {"spike", "time_bin", "swr"} & set(ds.dims)  # bulky detail stays in cells
 
 
 def test_figures_exist_as_png_and_svg(finished):

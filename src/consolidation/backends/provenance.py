@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import platform
 import socket
@@ -12,6 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 PACKAGES = ("brian2", "numpy", "xarray", "scipy")
+CONVENTIONS = "CF-1.11"
 
 
 def cython_cache_dir() -> Path:
@@ -83,7 +85,14 @@ def attributes(params, seed: int, wall_time: float) -> dict:
             "code_dirty": int(dirty),
             "host": socket.gethostname(),
             "wall_time_s": float(wall_time),
-            "Conventions": "CF-1.10",
+            "Conventions": CONVENTIONS,
+            "history": history(f"simulate seed {int(seed)} ({params['simulation.device']})"),
         }
     )
     return attrs
+
+
+def history(what: str) -> str:
+    """A CF ``history`` line: when, which program and version, what it did."""
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{now} consolidation {version('consolidation')}: {what}"

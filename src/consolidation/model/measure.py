@@ -194,7 +194,7 @@ def to_dataset(model: Model, params: Parameters, record: Record, ages: list[int]
         "hippocampus": np.array(CONDITIONS, dtype=object),
         "phase": np.array([p["name"] for p in record.phases], dtype=object),
         "population": np.array(POPULATIONS, dtype=object),
-        "time": t_bins,
+        "time_bin": t_bins,
     }
     ds = variables.dataset(values, coords)
     ds.attrs["raster_window"] = list(raster["window"])

@@ -46,7 +46,7 @@ COORDINATES = _table(
     ("hippocampus", ("hippocampus",), "1", "hippocampus condition at test"),
     ("phase", ("phase",), "1", "schedule phase (index:kind[:label])"),
     ("population", ("population",), "1", "population"),
-    ("time", ("time",), "s", "time (bin centre)"),
+    ("time_bin", ("time_bin",), "s", "time since the start of the run (bin centre)"),
 )
 
 # fmt: off
@@ -84,13 +84,13 @@ CELL = _table(
     ("swr_completion", ("swr",), "1", "fraction of the winning index's cells that fired"),
     ("swr_cortex_memory", ("swr",), "1",
      "pattern with the highest cortical rate in the ripple window"),
-    ("population_rate", ("time", "population"), "Hz", "population rate, binned"),
+    ("population_rate", ("time_bin", "population"), "Hz", "population rate, binned"),
     ("up_start", ("up_state",), "s", "slow-oscillation up state start"),
     ("up_end", ("up_state",), "s", "slow-oscillation up state end"),
     ("raster_time", ("spike",), "s", "spike time (raster sample)"),
     ("raster_cell", ("spike",), "1", "cell index within its population"),
     ("raster_population", ("spike",), "1", "population of the spike",
-     {"flag_values": "0 1", "flag_meanings": "ctx_e hpc_e"}),
+     {"flag_values": np.array([0, 1]), "flag_meanings": "ctx_e hpc_e"}),
     ("pattern", ("memory", "ctx_cell"), "1", "cortical E cell belongs to the memory's pattern"),
     ("index", ("memory", "hpc_cell"), "1", "hippocampal E cell belongs to the memory's index"),
     ("max_population_rate", (), "Hz", "largest binned population rate"),

@@ -137,7 +137,7 @@ def sleep_raster(cell: xr.Dataset, plots: Mapping[str, Any] | None = None) -> pl
     c = colours(plots)
     start, end = (float(t) for t in np.atleast_1d(cell.attrs.get("raster_window", [0, 0])))
     if end <= start:
-        start, end = float(cell["time"].min()), float(cell["time"].max())
+        start, end = float(cell["time_bin"].min()), float(cell["time_bin"].max())
     fig, (ax_r, ax_p) = plt.subplots(
         2, 1, figsize=(6.5, 4.5), sharex=True, height_ratios=[3, 1.3], layout="constrained"
     )
@@ -182,9 +182,9 @@ def sleep_raster(cell: xr.Dataset, plots: Mapping[str, Any] | None = None) -> pl
     legend = ax_r.legend(loc="upper right", frameon=True, fontsize="small")
     for handle in legend.legend_handles[:2]:
         handle.set_sizes([15])
-    rate = cell["population_rate"].sel(time=slice(start, end))
+    rate = cell["population_rate"].sel(time_bin=slice(start, end))
     for name in ("ctx_e", "hpc_e"):
-        ax_p.plot(rate["time"], rate.sel(population=name), color=c[name], lw=1, label=name)
+        ax_p.plot(rate["time_bin"], rate.sel(population=name), color=c[name], lw=1, label=name)
     ax_p.set(xlabel="time (s)", ylabel="rate (Hz)")
     sns.despine(fig)
     return fig

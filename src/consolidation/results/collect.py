@@ -345,7 +345,8 @@ def study_attrs(
         text = yaml.safe_dump(plain_tree(config), sort_keys=False)
         attrs["config_yaml"] = text
         attrs["config_sha256"] = hashlib.sha256(text.encode()).hexdigest()
-    attrs["Conventions"] = "CF-1.10"
+    attrs["Conventions"] = provenance.CONVENTIONS
+    attrs["history"] = provenance.history(f"collect {len(datasets)} cells")
     return attrs
 
 

@@ -49,8 +49,10 @@ def write_text(path: str | os.PathLike, text: str) -> None:
 
 def write_netcdf(ds: xr.Dataset, path: str | os.PathLike) -> None:
     """Write a dataset with the h5netcdf engine, atomically."""
+    # CF: a coordinate variable has no fill value (xarray gives float ones NaN by default).
+    encoding = {name: {"_FillValue": None} for name in ds.coords}
     with atomic_path(path) as tmp:
-        ds.to_netcdf(tmp, engine=ENGINE, invalid_netcdf=False)
+        ds.to_netcdf(tmp, engine=ENGINE, invalid_netcdf=False, encoding=encoding)
 
 
 def read_netcdf(path: str | os.PathLike) -> xr.Dataset:

@@ -1,0 +1,59 @@
+"""The datasets pass the IOOS compliance checker's CF-1.11 test with no error.
+
+Warnings remain for the dotted names (``param.sleep.duration`` attributes, grid-axis dimensions
+such as ``sleep.disruption``): they are what users select by (docs/datasets.md).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REFERENCE = Path(__file__).resolve().parent / "data" / "reference"
+CHECKER = Path(sys.executable).with_name("compliance-checker")
+
+pytestmark = pytest.mark.slow
+
+
+def cf_errors(path: Path, tmp_path: Path) -> list[str]:
+    """The checker's high-priority findings (its errors) for one file."""
+    report = tmp_path / f"{path.stem}.json"
+    proc = subprocess.run(
+        [str(CHECKER), "--test=cf:1.11", "--format=json", f"--output={report}", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert report.exists(), proc.stdout + proc.stderr
+
+    result = json.loads(report.read_text())["cf:1.11"]
+    return [
+        f"{item['name']}: {' '.join(item['msgs'])}"
+        for item in result["high_priorities"]
+        if item["value"][0] < item["value"][1]
+    ]
+
+
+def test_a_cell_dataset_has_no_cf_error(tmp_path):
+    from consolidation import simulate
+    from consolidation.results.io import write_netcdf
+
+    sys.path.insert(0, str(REFERENCE))
+    from make import CELL, SEED
+
+    path = tmp_path / "cell.nc"
+    write_netcdf(simulate(CELL, SEED), path)
+    assert cf_errors(path, tmp_path) == []
+
+
+def test_study_datasets_have_no_cf_error(finished, tmp_path):
+    workdir, _, _ = finished
+    studies = sorted((workdir / "results").glob("*/*.nc"))
+    cells = sorted((workdir / "results").glob("*/cells/**/seed~*.nc"))[:2]
+    assert studies and cells
+    for path in [*studies, *cells]:
+        assert cf_errors(path, tmp_path) == [], path
