@@ -86,3 +86,10 @@ def test_modules_and_functions_fit_in_one_sitting():
                     long_functions.add(f"{name}:{node.name}")
     assert not long_modules, sorted(long_modules)
     assert not long_functions, sorted(long_functions)
+
+
+def test_ruff_finds_nothing_to_fix_or_reformat():
+    ruff = Path(sys.executable).with_name("ruff")
+    for args in (["check", "."], ["format", "--check", "."]):
+        proc = subprocess.run([str(ruff), *args], cwd=REPO, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
