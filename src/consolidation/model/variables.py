@@ -46,7 +46,7 @@ COORDINATES = _table(
     ("hippocampus", ("hippocampus",), "1", "hippocampus condition at test"),
     ("phase", ("phase",), "1", "schedule phase (index:kind[:label])"),
     ("population", ("population",), "1", "population"),
-    ("time_bin", ("time_bin",), "s", "time since the start of the run (bin centre)"),
+    ("time_bin", ("time_bin",), "s", "time (bin centre)"),
 )
 
 # fmt: off
