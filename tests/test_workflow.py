@@ -187,8 +187,8 @@ def _pins(lines) -> dict[str, str]:
     return pins
 
 
-def test_environment_yml_pins_the_same_versions_as_requirements():
-    env = yaml.safe_load((REPO / "environment.yml").read_text())
+def test_conda_environment_pins_the_same_versions_as_requirements():
+    env = yaml.safe_load((REPO / "workflow" / "envs" / "consolidation.yaml").read_text())
     deps = env["dependencies"]
     assert "python=3.13" in deps
     pip = next(d["pip"] for d in deps if isinstance(d, dict))
