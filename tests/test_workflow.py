@@ -211,3 +211,20 @@ def test_netcdf_round_trip_is_atomic_with_h5netcdf(tmp_path):
     write_netcdf(ds, path)
     assert [p.name for p in path.parent.iterdir()] == ["seed~1.nc"]
     xr.testing.assert_identical(read_netcdf(path), ds)
+
+
+def test_the_workflow_refers_to_no_file_outside_workflow():
+    """A deployed module reads its files relative to workflow/Snakefile: rules, scripts, the
+    environment and captions stay under workflow/ (the package comes installed)."""
+    for path in (REPO / "workflow").rglob("*"):
+        if path.is_file() and (path.suffix in {".smk", ".py"} or path.name == "Snakefile"):
+            assert "../../" not in path.read_text(), path
+
+
+def test_the_catalog_file_declares_usage_and_software_stack():
+    settings = yaml.safe_load((REPO / ".snakemake-workflow-catalog.yml").read_text())
+    usage = settings["usage"]
+    assert set(usage["mandatory-flags"]) == {"desc", "flags"}
+    assert set(usage["software-stack-deployment"]) >= {"conda", "apptainer"}
+    assert (REPO / "config" / "README.md").exists()
+    assert (REPO / ".test" / "config" / "config.yaml").exists()
