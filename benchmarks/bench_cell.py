@@ -390,7 +390,7 @@ def part_dry(cells: int, fixed: dict[str, Any], work: Path) -> dict[str, Any]:
         "error": error,
         "config_check_s": check_s,
         "config_check_error": check_error,
-        "jobs_listed": len(re.findall(r"^rule simulate(?:_seeds_\w+)?:", text, re.M)),
+        "jobs_listed": len(re.findall(r"^rule simulate(?:_batch)?:", text, re.M)),
         "load_before": load_before,
         "load_after": load(),
     }
@@ -419,13 +419,14 @@ def synthesize(template: Path, config: dict[str, Any], root: Path) -> tuple[dict
                     f.attrs[f"param.{key}"] = np.array([value], dtype=np.float64)
                 f.attrs["study"] = study.name
                 f.attrs["cell"] = cell.path
-            table.append({"values": cell.values, "seed": seed})
+            table.append({"values": cell.values, "seed": seed, "file": str(path)})
             files.append(str(path))
     return study.summary(), table, files
 
 
 def collect_worker(spec_path: str) -> None:
-    """Subprocess: the collect job's own script (scripts/collect.py) on a synthesized study."""
+    """Subprocess: the collect job's own script (workflow/scripts/collect.py) on a synthesized
+    study."""
     spec = json.loads(Path(spec_path).read_text())
     smk = SimpleNamespace(
         input=spec["files"],
@@ -435,7 +436,9 @@ def collect_worker(spec_path: str) -> None:
         config=spec["config"],
     )
     start = time.perf_counter()
-    runpy.run_path(str(ROOT / "scripts" / "collect.py"), init_globals={"snakemake": smk})
+    runpy.run_path(
+        str(ROOT / "workflow" / "scripts" / "collect.py"), init_globals={"snakemake": smk}
+    )
     wall = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     print(json.dumps({"collect_s": wall, "peak_rss_mb": peak_mb}))
@@ -596,7 +599,7 @@ def revision() -> str:
             check=True,
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "-C", str(ROOT), "status", "--porcelain", "--", "src", "workflow", "scripts"],
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--", "src", "workflow"],
             capture_output=True,
             text=True,
             check=True,

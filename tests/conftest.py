@@ -15,7 +15,8 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 SNAKEFILE = REPO / "workflow" / "Snakefile"
-TINY = REPO / "tests" / "config" / "tiny.yaml"
+# The tiny config: the catalog's test config (`snakemake --directory .test`) and the tests' one.
+TINY = REPO / ".test" / "config" / "config.yaml"
 
 
 def snakemake_command(workdir: Path, *args: str, configfile: Path | None = None) -> list[str]:

@@ -1,18 +1,21 @@
-"""batch.seeds: one simulate job runs several seeds of one grid cell, one file per seed."""
+"""batch.seeds: one simulate_batch job runs several seeds of one grid cell, one file per seed."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import runpy
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 import xarray as xr
-from conftest import job_counts, run_snakemake
+from conftest import REPO, job_counts, run_snakemake
 
 import consolidation
-from consolidation.studies.grid import ConfigError, load_studies
+from consolidation.studies.grid import ConfigError, cell_file, load_studies
 
 SRC = os.path.dirname(os.path.dirname(os.path.abspath(consolidation.__file__)))
 
@@ -29,6 +32,25 @@ def planned(proc) -> dict[str, list[str]]:
     return out
 
 
+MARKER = re.compile(
+    r"results/(?P<study>[^/]+)/cells/(?P<cell>.+)/seeds~(?P<a>\d+)-(?P<b>\d+)\.done"
+)
+
+
+def batch_cells(marker: str, studies) -> list[str]:
+    """The cell files a batch marker stands for: the run of its study's seeds from the first
+    to the last seed of its name, less the seeds another study's identical cell simulates."""
+    m = MARKER.fullmatch(marker)
+    assert m, marker
+    study = studies[m["study"]]
+    seeds = study.seeds[study.seeds.index(int(m["a"])) : study.seeds.index(int(m["b"])) + 1]
+    return [
+        cell_file(m["study"], m["cell"], s)
+        for s in seeds
+        if study.owner(m["cell"], s) == (m["study"], m["cell"])
+    ]
+
+
 def test_batches_cover_every_cell_file_once(tiny_config, write_config, tmp_path):
     tiny_config["batch"] = {"seeds": 2}
     tiny_config["studies"]["sleep_vs_wake"]["seeds"] = [0, 1, 2]  # a run of 2, then of 1
@@ -36,18 +58,30 @@ def test_batches_cover_every_cell_file_once(tiny_config, write_config, tmp_path)
     counts = job_counts(proc.stdout)
     assert "simulate" not in counts
     # sleep_vs_wake: 2 cells x runs (0, 1) and (2); disruption_ach: 4 cells x run (7)
-    assert counts["simulate_seeds_0_1"] == 2
-    assert counts["simulate_seeds_2"] == 2
-    assert counts["simulate_seeds_7"] == 4
-    jobs = planned(proc)
-    made = [f for rule, files in jobs.items() if rule.startswith("simulate_") for f in files]
+    assert counts["simulate_batch"] == 2 * 2 + 4
+    markers = planned(proc)["simulate_batch"]
+    assert "results/sleep_vs_wake/cells/schedule.offline~sleep/seeds~0-1.done" in markers
+    assert "results/sleep_vs_wake/cells/schedule.offline~sleep/seeds~2-2.done" in markers
     studies = load_studies(tiny_config)
-    wanted = {f for s in studies.values() for f in s.cell_files()}
-    assert sorted(made) == sorted(wanted)  # every cell file, each by one job
-    assert (
-        "results/sleep_vs_wake/cells/schedule.offline~sleep/seed~1.nc"
-        in (jobs["simulate_seeds_0_1"])
-    )
+    made = [f for marker in markers for f in batch_cells(marker, studies)]
+    network = {f for s in studies.values() if s.kind == "network" for f in s.cell_files()}
+    assert sorted(made) == sorted(network)  # every network cell file, each by one job
+    windows = {f for s in studies.values() if s.kind == "stdp_window" for f in s.cell_files()}
+    assert sorted(planned(proc)["simulate_window"]) == sorted(windows)  # never batched
+
+
+def test_one_rule_for_every_batch_and_its_runtime_per_seed(tiny_config, write_config, tmp_path):
+    """No rule per run of seeds: one rule, simulate_batch, for any seeds (here 0-2 and 10-11),
+    its runtime resource the per-simulation runtime times its seeds."""
+    tiny_config["batch"] = {"seeds": 3}
+    tiny_config["studies"]["sleep_vs_wake"]["seeds"] = [0, 1, 2, 10, 11]
+    proc = run_snakemake(tmp_path, "-n", configfile=write_config(tiny_config))
+    rules = {r for r in job_counts(proc.stdout) if r.startswith("simulate")}
+    assert rules == {"simulate_batch", "simulate_window"}
+    runtime = tiny_config["resources"]["simulate"]["runtime"]
+    jobs = proc.stdout.split("\nrule simulate_batch:")[1:]
+    by_label = {re.search(r"seeds=(\S+)", j)[1]: re.search(r"runtime=(\d+)", j)[1] for j in jobs}
+    assert by_label == {"0-2": str(3 * runtime), "10-11": str(2 * runtime), "7-7": str(runtime)}
 
 
 def test_a_cell_shared_for_all_its_seeds_is_not_rerun(tiny_config, write_config, tmp_path):
@@ -55,8 +89,90 @@ def test_a_cell_shared_for_all_its_seeds_is_not_rerun(tiny_config, write_config,
     tiny_config["batch"] = {"seeds": 2}
     tiny_config["studies"]["disruption_ach"]["seeds"] = [0]
     proc = run_snakemake(tmp_path, "-n", configfile=write_config(tiny_config))
-    counts = job_counts(proc.stdout)
-    assert counts["simulate_seeds_0_1"] == 2 and counts["simulate_seeds_0"] == 4 - 1
+    assert job_counts(proc.stdout)["simulate_batch"] == 2 + 4 - 1
+
+
+def test_one_cell_file_of_a_batched_config_can_be_made_alone(tiny_config, write_config, tmp_path):
+    """A cell file is still a target of its own: rule simulate makes just that seed."""
+    tiny_config["batch"] = {"seeds": 2}
+    target = "results/sleep_vs_wake/cells/schedule.offline~sleep/seed~1.nc"
+    proc = run_snakemake(tmp_path, "-n", target, configfile=write_config(tiny_config))
+    assert job_counts(proc.stdout) == {"simulate": 1}
+
+
+# --- the batch job: finished seeds are kept, the others simulated ---------------------------
+
+SCRIPT = REPO / "workflow" / "scripts" / "simulate.py"
+CELL = {"network.scale": 0.2}  # the reference cell file's only override but its schedule
+REFERENCE = REPO / "tests" / "data" / "reference" / "runtime.nc"
+
+
+def run_batch(tmp_path, monkeypatch, simulate_seeds, overrides=CELL, seeds=(0, 1, 2)):
+    """Run the batch rule's script in this process, as snakemake's script directive would,
+    with `simulate_seeds` standing in for the simulation."""
+    monkeypatch.setattr(consolidation, "simulate_seeds", simulate_seeds)
+    cells = tmp_path / "results" / "s" / "cells" / "network.scale~0.2"
+    smk = SimpleNamespace(
+        rule="simulate_batch",
+        wildcards=SimpleNamespace(study="s", cell="network.scale~0.2", seeds="0-2"),
+        params=SimpleNamespace(
+            overrides=overrides,
+            kind="network",
+            seeds=list(seeds),
+            files=[str(cells / f"seed~{s}.nc") for s in seeds],
+        ),
+        resources=SimpleNamespace(mem_mb=None, runtime=None),
+        log=[str(tmp_path / "batch.log")],
+        output=[str(cells / "seeds~0-2.done")],
+    )
+    cells.mkdir(parents=True, exist_ok=True)
+    runpy.run_path(str(SCRIPT), init_globals={"snakemake": smk})
+    return cells
+
+
+def fake_simulations(asked: list[int], fail_after: int | None = None):
+    """Copies of a real cell file, one per seed, recording their seed and parameters."""
+    reference = xr.load_dataset(REFERENCE, engine="h5netcdf")
+
+    def simulate_seeds(overrides, seeds):
+        asked.extend(seeds)
+        for k, seed in enumerate(seeds):
+            if k == fail_after:
+                raise RuntimeError("the job was killed")
+            ds = reference.copy()
+            ds.attrs.update({f"param.{key}": v for key, v in overrides.items()}, seed=seed)
+            yield ds
+
+    return simulate_seeds
+
+
+def test_a_failed_batch_keeps_its_finished_seeds_and_the_rerun_makes_only_the_others(
+    tmp_path, monkeypatch
+):
+    asked: list[int] = []
+    with pytest.raises(RuntimeError, match="killed"):
+        run_batch(tmp_path, monkeypatch, fake_simulations(asked, fail_after=1))
+    cells = tmp_path / "results" / "s" / "cells" / "network.scale~0.2"
+    assert sorted(p.name for p in cells.iterdir()) == ["seed~0.nc"]  # no marker, seed 0 kept
+    asked.clear()
+    run_batch(tmp_path, monkeypatch, fake_simulations(asked))
+    assert asked == [1, 2]  # seed 0 is not simulated again
+    marker = json.loads((cells / "seeds~0-2.done").read_text())
+    assert marker["seeds"] == [0, 1, 2] and marker["kept"] == [0]
+    names = {p.name for p in cells.iterdir()}
+    assert names == {"seed~0.nc", "seed~1.nc", "seed~2.nc", "seeds~0-2.done"}
+    assert "seed 0: kept" in (tmp_path / "batch.log").read_text()
+
+
+def test_a_batch_simulates_again_seeds_made_with_other_parameters(tmp_path, monkeypatch):
+    """Snakemake re-runs a batch whose cell's parameters changed (its params); the files of
+    the old parameters are not kept."""
+    asked: list[int] = []
+    run_batch(tmp_path, monkeypatch, fake_simulations(asked))
+    asked.clear()
+    run_batch(tmp_path, monkeypatch, fake_simulations(asked), overrides={"network.scale": 0.25})
+    assert asked == [0, 1, 2]
+    assert "was simulated with network.scale = 0.2" in (tmp_path / "batch.log").read_text()
 
 
 @pytest.mark.parametrize("value", [0, -1, "two", 1001])

@@ -301,7 +301,9 @@ script, out, log, mem, runtime = sys.argv[1:6]
 smk = NS(
     rule="simulate",
     wildcards=NS(study="s", cell="sleep.duration~30", seed="0"),
-    params=NS(overrides={"network.scale": 0.2, "sleep.duration": 30, "memory.count": 3}),
+    params=NS(
+        overrides={"network.scale": 0.2, "sleep.duration": 30, "memory.count": 3}, kind="network"
+    ),
     resources=NS(mem_mb=float(mem), runtime=float(runtime)),
     log=[log],
     output=[out],
@@ -325,7 +327,7 @@ def test_a_cell_over_its_resources_fails_saying_which(tmp_path, mem_mb, runtime,
             sys.executable,
             "-c",
             DRIVER,
-            str(REPO / "scripts" / "simulate.py"),
+            str(REPO / "workflow" / "scripts" / "simulate.py"),
             str(out),
             str(log),
             str(mem_mb),

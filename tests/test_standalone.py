@@ -194,7 +194,7 @@ def test_workflow_runs_standalone_cells_in_seed_batches(fresh_a, tmp_path):
         [*cmd, "--replace-workflow-config"], capture_output=True, text=True, cwd=tmp_path, env=env
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    assert job_counts(proc.stdout + proc.stderr)["simulate_seeds_0_2"] == 2
+    assert job_counts(proc.stdout + proc.stderr)["simulate_batch"] == 2
     cells = tmp_path / "results" / "batched" / "cells"
     files = sorted(str(p.relative_to(cells)) for p in cells.rglob("*.nc"))
     assert files == [f"sleep.disruption~{v}/seed~{s}.nc" for v in (0, 1) for s in (0, 2)]

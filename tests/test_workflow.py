@@ -187,8 +187,8 @@ def _pins(lines) -> dict[str, str]:
     return pins
 
 
-def test_environment_yml_pins_the_same_versions_as_requirements():
-    env = yaml.safe_load((REPO / "environment.yml").read_text())
+def test_conda_environment_pins_the_same_versions_as_requirements():
+    env = yaml.safe_load((REPO / "workflow" / "envs" / "consolidation.yaml").read_text())
     deps = env["dependencies"]
     assert "python=3.13" in deps
     pip = next(d["pip"] for d in deps if isinstance(d, dict))
@@ -211,3 +211,20 @@ def test_netcdf_round_trip_is_atomic_with_h5netcdf(tmp_path):
     write_netcdf(ds, path)
     assert [p.name for p in path.parent.iterdir()] == ["seed~1.nc"]
     xr.testing.assert_identical(read_netcdf(path), ds)
+
+
+def test_the_workflow_refers_to_no_file_outside_workflow():
+    """A deployed module reads its files relative to workflow/Snakefile: rules, scripts, the
+    environment and captions stay under workflow/ (the package comes installed)."""
+    for path in (REPO / "workflow").rglob("*"):
+        if path.is_file() and (path.suffix in {".smk", ".py"} or path.name == "Snakefile"):
+            assert "../../" not in path.read_text(), path
+
+
+def test_the_catalog_file_declares_usage_and_software_stack():
+    settings = yaml.safe_load((REPO / ".snakemake-workflow-catalog.yml").read_text())
+    usage = settings["usage"]
+    assert set(usage["mandatory-flags"]) == {"desc", "flags"}
+    assert set(usage["software-stack-deployment"]) >= {"conda", "apptainer"}
+    assert (REPO / "config" / "README.md").exists()
+    assert (REPO / ".test" / "config" / "config.yaml").exists()

@@ -24,7 +24,9 @@ except ConfigError as err:
 
 PLOTS = config["plots"]
 SIMULATE_RESOURCES = config["resources"]["simulate"]
-ENV = "../../environment.yml"
+# Paths in the workflow are relative to this file and stay inside workflow/, so that the workflow
+# also runs as a module from its git repository (snakedeploy; docs/workflow.md).
+ENV = "../envs/consolidation.yaml"
 # Figures and the report also depend on the code that draws them (edit it: redraw, no re-run).
 PRESENT = Path(find_spec("consolidation.present").origin).parent
 PLOTTING_CODE = [str(PRESENT / f"{m}.py") for m in ("plots", "theme", "window_plot")]
@@ -37,8 +39,10 @@ CLAIMS_CODE = [
     find_spec(f"consolidation.studies.{m}").origin
     for m in ("claims", "comparisons", "verdicts", "stats")
 ]
+# The figure captions' text, a param of the report (an edited caption re-renders it), read from
+# the workflow's source, which is a git repository when the workflow runs as a module.
 CAPTIONS = {
-    kind: str(Path(workflow.basedir) / "report" / f"{kind}.rst")
+    kind: Path(workflow.source_path(f"../report/{kind}.rst")).read_text()
     for kind in FIGURE_KINDS
 }
 
@@ -49,67 +53,91 @@ def study_names(kind):
     return "|".join(names) if names else "(?!)"
 
 
-class SeedBatch:
-    """One run of seeds that one job simulates for a grid cell of the studies that have it."""
+# The studies whose cells simulate (network studies) and simulate_window (STDP-window studies)
+# make.
+NETWORK_STUDIES = study_names("network")
+WINDOW_STUDIES = study_names("stdp_window")
 
-    def __init__(self, seeds, studies):
-        self.seeds = list(seeds)
-        self.names = list(studies)
-        self.studies = "|".join(re.escape(name) for name in studies)
-        # rule names are identifiers; the file label is the seeds as a grid value writes them
-        self.rule = "simulate_seeds_" + "_".join(map(str, self.seeds))
-        self.label = "seeds~" + ",".join(map(str, self.seeds))
-        self.outputs = [
-            f"results/{{study}}/cells/{{cell}}/seed~{seed}.nc" for seed in self.seeds
-        ]
-        self.log = f"results/logs/{{study}}/simulate/{{cell}}/{self.label}.log"
-        self.benchmark = (
-            f"results/benchmarks/{{study}}/simulate/{{cell}}/{self.label}.tsv"
-        )
-        # the runtime resource is per simulation: a batch runs several
-        self.runtime = SIMULATE_RESOURCES["runtime"] * len(self.seeds)
+# Seed batches (batch.seeds > 1): each network study's seeds are cut, in order, into runs of
+# batch.seeds; one simulate_batch job per grid cell and run writes the run's cell files, then
+# its marker results/<study>/cells/<cell>/seeds~<first>-<last>.done, the job's only output (a
+# rule's outputs are patterns with the same wildcards, so one rule cannot name a run's seed
+# files). Collect, figures and report depend on the markers for batched cells.
+BATCH_SEEDS = config["batch"]["seeds"]
+
+
+def seed_runs(seeds, size):
+    """A study's seeds cut, in order, into runs of `size`."""
+    return [seeds[k : k + size] for k in range(0, len(seeds), size)]
 
 
 def seed_batches(size):
-    """Each network study's seeds cut, in order, into runs of `size`; one rule per distinct run.
+    """(study, cell path) -> batch label "<first>-<last>" -> the seeds that job simulates.
 
-    A rule's outputs are fixed patterns, so the seeds of a batch are written into its rule;
-    each study uses exactly the runs of its own seeds, so a cell file has one rule that makes
-    it. (A cell shared with another study for some seeds only, when the two list different
-    seeds, re-runs those seeds in its batch; the other study's copy is the one read.)
+    Only network studies, only with size > 1. A seed whose identical cell another study
+    simulates is read from there and left out of the batch; a run with no seed left has no job.
     """
+    batches = {}
     if size <= 1:
-        return {}
-    runs = {}
+        return batches
     for study in STUDIES.values():
-        if study.kind == "network":
-            for k in range(0, len(study.seeds), size):
-                runs.setdefault(tuple(study.seeds[k : k + size]), []).append(study.name)
-    return {run: SeedBatch(run, names) for run, names in runs.items()}
+        if study.kind != "network":
+            continue
+        for cell in study.cells:
+            mine = (study.name, cell.path)
+            for run in seed_runs(study.seeds, size):
+                seeds = [seed for seed in run if study.owner(cell.path, seed) == mine]
+                if seeds:
+                    batches.setdefault(mine, {})[f"{run[0]}-{run[-1]}"] = seeds
+    return batches
 
 
-BATCH_SEEDS = config["batch"]["seeds"]
 SEED_BATCHES = seed_batches(BATCH_SEEDS)
+# (study, cell path, seed) -> the label of the batch that simulates it
+BATCH_OF = {
+    (*key, seed): label
+    for key, runs in SEED_BATCHES.items()
+    for label, seeds in runs.items()
+    for seed in seeds
+}
 
 
-def batch_of(study, seed):
-    """The batch whose job simulates `seed` for a grid cell of `study` (None: one per seed)."""
-    for run, batch in SEED_BATCHES.items():
-        if seed in run and study in batch.names:
-            return batch
-    return None
+def batch_marker(study, cell, label):
+    return f"results/{study}/cells/{cell}/seeds~{label}.done"
 
 
-# Which rule makes a study's cells (rule simulate, a simulate_seeds_* batch rule, or
-# simulate_window).
-NETWORK_STUDIES = study_names("network") if not SEED_BATCHES else "(?!)"
-WINDOW_STUDIES = study_names("stdp_window")
+def cell_source(study, path, seed):
+    """The target snakemake makes for the cell file of `seed` of a grid cell of `study` (a
+    Study): the cell file itself (simulate, simulate_window), or the marker of its batch.
+    """
+    owner = study.owner(path, seed)
+    label = BATCH_OF.get((*owner, seed))
+    return cell_file(*owner, seed) if label is None else batch_marker(*owner, label)
+
+
+def batch_seeds(wildcards):
+    """The seeds a simulate_batch job simulates (unknown batch: a KeyError names it)."""
+    return SEED_BATCHES[wildcards.study, wildcards.cell][wildcards.seeds]
+
+
+def batch_files(wildcards):
+    """The cell files a simulate_batch job writes, one per seed, in the order of its seeds."""
+    return [
+        cell_file(wildcards.study, wildcards.cell, seed)
+        for seed in batch_seeds(wildcards)
+    ]
+
+
+def batch_runtime(wildcards):
+    """The runtime resource is per simulation: a batch runs several."""
+    return SIMULATE_RESOURCES["runtime"] * len(batch_seeds(wildcards))
 
 
 wildcard_constraints:
     study=r"[A-Za-z0-9_-]+",
     cell=CELL_PATTERN,
     seed=r"\d+",
+    seeds=r"\d+-\d+",
 
 
 def cell_overrides(wildcards):
@@ -118,14 +146,26 @@ def cell_overrides(wildcards):
 
 
 def study_cells(wildcards):
-    return STUDIES[wildcards.study].cell_files()
+    """Collect's inputs: each cell file, or the marker of the batch that writes it."""
+    study = STUDIES[wildcards.study]
+    return list(
+        dict.fromkeys(
+            cell_source(study, c.path, s) for c in study.cells for s in study.seeds
+        )
+    )
 
 
 def study_cell_table(wildcards):
-    """Grid values and seed of each input of collect, in the same order."""
+    """Grid values, seed, cell file and what makes it, for each cell of a study in order."""
     study = STUDIES[wildcards.study]
     return [
-        {"values": c.values, "seed": s, "simulated_by": study.owner(c.path, s)[0]}
+        {
+            "values": c.values,
+            "seed": s,
+            "simulated_by": study.owner(c.path, s)[0],
+            "file": cell_file(*study.owner(c.path, s), s),
+            "made_by": cell_source(study, c.path, s),
+        }
         for c in study.cells
         for s in study.seeds
     ]
@@ -145,6 +185,35 @@ def raster_cell(wildcards):
     study = STUDIES[wildcards.study]
     seed = study.seeds[0]
     return cell_file(*study.owner(study.raster_cell().path, seed), seed)
+
+
+def raster_source(wildcards):
+    """What makes the sleep raster's cell file (the file, or its batch's marker)."""
+    study = STUDIES[wildcards.study]
+    return cell_source(study, study.raster_cell().path, study.seeds[0])
+
+
+FIGURE_LABELS = {
+    "main_effect": "main effect",
+    "per_memory": "per memory",
+    "sleep_raster": "sleep raster",
+    "weight_change": "weight change",
+    "stdp_window": "STDP window",
+}
+
+
+def figure_files_of(kind):
+    """The outputs of the figure of `kind`: the PNG (in snakemake's report, with its caption
+    workflow/report/<kind>.rst) and the SVG."""
+    return {
+        "png": report(
+            f"results/{{study}}/figures/{kind}.png",
+            caption=f"../report/{kind}.rst",
+            category="{study}",
+            labels={"study": "{study}", "figure": FIGURE_LABELS[kind]},
+        ),
+        "svg": f"results/{{study}}/figures/{kind}.svg",
+    }
 
 
 def figure_files(study, ext="png"):
@@ -179,9 +248,9 @@ def report_inputs(wildcards):
 
 def simulate_benchmark(study, cell, seed):
     """The benchmark file of the job that simulates `seed` of a grid cell of `study`."""
-    batch = batch_of(study, seed)
-    label = batch.label if batch else f"seed~{seed}"
-    return f"results/benchmarks/{study}/simulate/{cell}/{label}.tsv"
+    label = BATCH_OF.get((study, cell, seed))
+    name = f"seed~{seed}" if label is None else f"seeds~{label}"
+    return f"results/benchmarks/{study}/simulate/{cell}/{name}.tsv"
 
 
 def report_studies(wildcards):

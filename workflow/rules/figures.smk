@@ -1,4 +1,6 @@
-# One rule per figure kind; each draws one study's figure from stored datasets only.
+# One rule per figure kind, named after it; each draws one study's figure from stored datasets
+# only. main_effect is the rule the others are derived from (`use rule ... with:` resets
+# localrule, so each derived rule sets it again).
 
 
 rule main_effect:
@@ -6,13 +8,7 @@ rule main_effect:
         study="results/{study}/{study}.nc",
         code=PLOTTING_CODE,
     output:
-        png=report(
-            "results/{study}/figures/main_effect.png",
-            caption="../report/main_effect.rst",
-            category="{study}",
-            labels={"study": "{study}", "figure": "main effect"},
-        ),
-        svg="results/{study}/figures/main_effect.svg",
+        **figure_files_of("main_effect"),
     log:
         "results/logs/{study}/figures/main_effect.log",
     benchmark:
@@ -26,124 +22,62 @@ rule main_effect:
         runtime=10,
     params:
         plots=PLOTS,
+        kind="main_effect",
     script:
-        "../../scripts/figure.py"
+        "../scripts/figure.py"
 
 
-rule per_memory:
-    input:
-        study="results/{study}/{study}.nc",
-        code=PLOTTING_CODE,
+use rule main_effect as per_memory with:
     output:
-        png=report(
-            "results/{study}/figures/per_memory.png",
-            caption="../report/per_memory.rst",
-            category="{study}",
-            labels={"study": "{study}", "figure": "per memory"},
-        ),
-        svg="results/{study}/figures/per_memory.svg",
+        **figure_files_of("per_memory"),
     log:
         "results/logs/{study}/figures/per_memory.log",
     benchmark:
         "results/benchmarks/{study}/figures/per_memory.tsv"
     localrule: True
-    conda:
-        ENV
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
     params:
-        plots=PLOTS,
-    script:
-        "../../scripts/figure.py"
+        kind="per_memory",
 
 
-rule sleep_raster:
-    input:
-        cell=raster_cell,
-        code=PLOTTING_CODE,
+use rule main_effect as weight_change with:
     output:
-        png=report(
-            "results/{study}/figures/sleep_raster.png",
-            caption="../report/sleep_raster.rst",
-            category="{study}",
-            labels={"study": "{study}", "figure": "sleep raster"},
-        ),
-        svg="results/{study}/figures/sleep_raster.svg",
-    log:
-        "results/logs/{study}/figures/sleep_raster.log",
-    benchmark:
-        "results/benchmarks/{study}/figures/sleep_raster.tsv"
-    localrule: True
-    conda:
-        ENV
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    params:
-        plots=PLOTS,
-    script:
-        "../../scripts/figure.py"
-
-
-rule weight_change:
-    input:
-        study="results/{study}/{study}.nc",
-        code=PLOTTING_CODE,
-    output:
-        png=report(
-            "results/{study}/figures/weight_change.png",
-            caption="../report/weight_change.rst",
-            category="{study}",
-            labels={"study": "{study}", "figure": "weight change"},
-        ),
-        svg="results/{study}/figures/weight_change.svg",
+        **figure_files_of("weight_change"),
     log:
         "results/logs/{study}/figures/weight_change.log",
     benchmark:
         "results/benchmarks/{study}/figures/weight_change.tsv"
     localrule: True
-    conda:
-        ENV
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
     params:
-        plots=PLOTS,
-    script:
-        "../../scripts/figure.py"
+        kind="weight_change",
 
 
-rule stdp_window:
-    input:
-        study="results/{study}/{study}.nc",
-        code=PLOTTING_CODE,
+use rule main_effect as stdp_window with:
     output:
-        png=report(
-            "results/{study}/figures/stdp_window.png",
-            caption="../report/stdp_window.rst",
-            category="{study}",
-            labels={"study": "{study}", "figure": "STDP window"},
-        ),
-        svg="results/{study}/figures/stdp_window.svg",
+        **figure_files_of("stdp_window"),
     log:
         "results/logs/{study}/figures/stdp_window.log",
     benchmark:
         "results/benchmarks/{study}/figures/stdp_window.tsv"
     localrule: True
-    conda:
-        ENV
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
     params:
-        plots=PLOTS,
-    script:
-        "../../scripts/figure.py"
+        kind="stdp_window",
+
+
+# The sleep raster draws one cell file (first sleeping grid cell, first seed), not the dataset.
+use rule main_effect as sleep_raster with:
+    input:
+        cell=raster_source,
+        code=PLOTTING_CODE,
+    output:
+        **figure_files_of("sleep_raster"),
+    log:
+        "results/logs/{study}/figures/sleep_raster.log",
+    benchmark:
+        "results/benchmarks/{study}/figures/sleep_raster.tsv"
+    localrule: True
+    params:
+        kind="sleep_raster",
+        cell=raster_cell,
 
 
 rule figures:

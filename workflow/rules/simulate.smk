@@ -1,8 +1,7 @@
 # One job per distinct grid cell and seed. A network study's cells run the network through its
-# schedule; an STDP-window study's cells measure one plastic synapse with spike pairs (seconds
-# each, so they run on the submitting host). Both write results/<study>/cells/...; the study
-# name decides which rule makes a cell. With batch.seeds > 1 in the config, a network study's
-# cells are made by the batch rules at the end instead.
+# schedule (rule simulate); an STDP-window study's cells measure one plastic synapse with spike
+# pairs (rule simulate_window: seconds each, so on the submitting host). Both write
+# results/<study>/cells/<cell>/seed~<n>.nc; the study name decides which rule makes a cell.
 
 
 rule simulate:
@@ -22,57 +21,35 @@ rule simulate:
         runtime=SIMULATE_RESOURCES["runtime"],
     params:
         overrides=cell_overrides,
+        kind="network",
     script:
-        "../../scripts/simulate.py"
+        "../scripts/simulate.py"
 
 
-rule simulate_window:
-    output:
-        "results/{study}/cells/{cell}/seed~{seed}.nc",
-    log:
-        "results/logs/{study}/simulate/{cell}/seed~{seed}.log",
-    benchmark:
-        "results/benchmarks/{study}/simulate/{cell}/seed~{seed}.tsv"
+use rule simulate as simulate_window with:
     wildcard_constraints:
         study=WINDOW_STUDIES,
     localrule: True
-    conda:
-        ENV
-    threads: 1
+    params:
+        kind="stdp_window",
+
+
+# batch.seeds > 1: one job runs a run of seeds of one network grid cell in one process (the
+# network is built once; with cpp_standalone only the compiled program re-runs per seed). It
+# writes each seed's cell file as soon as that seed is done, skips seeds whose file is already
+# there and was made with the cell's parameters, and then writes its marker, the only output
+# snakemake tracks: a failed or killed batch keeps its finished seeds, and its next run
+# simulates only the others. seeds~0-2 is the run of the study's seeds from 0 to 2.
+use rule simulate as simulate_batch with:
+    output:
+        "results/{study}/cells/{cell}/seeds~{seeds}.done",
+    log:
+        "results/logs/{study}/simulate/{cell}/seeds~{seeds}.log",
+    benchmark:
+        "results/benchmarks/{study}/simulate/{cell}/seeds~{seeds}.tsv"
     resources:
         mem_mb=SIMULATE_RESOURCES["mem_mb"],
-        runtime=SIMULATE_RESOURCES["runtime"],
+        runtime=batch_runtime,
     params:
-        overrides=cell_overrides,
-    script:
-        "../../scripts/simulate.py"
-
-
-# batch.seeds > 1: one job runs a run of seeds of one grid cell in one process (the network is
-# built once; with cpp_standalone only the compiled program re-runs per seed), still writing
-# one file per seed. A rule's outputs are fixed patterns, so there is one rule per distinct run
-# of seeds (rule simulate_seeds_0_1_2 makes seeds 0, 1 and 2 of a cell), same script.
-for batch in SEED_BATCHES.values():
-
-    rule:
-        name:
-            batch.rule
-        output:
-            batch.outputs,
-        log:
-            batch.log,
-        benchmark:
-            batch.benchmark
-        wildcard_constraints:
-            study=batch.studies,
-        conda:
-            ENV
-        threads: 1
-        resources:
-            mem_mb=SIMULATE_RESOURCES["mem_mb"],
-            runtime=batch.runtime,
-        params:
-            overrides=cell_overrides,
-            seeds=batch.seeds,
-        script:
-            "../../scripts/simulate.py"
+        seeds=batch_seeds,
+        files=batch_files,

@@ -5,6 +5,7 @@ parameters of its path); a bad one stops the job with one message naming the fil
 """
 
 import contextlib
+import os
 import sys
 
 from consolidation.results.collect import (
@@ -16,6 +17,17 @@ from consolidation.results.collect import (
 from consolidation.results.io import write_netcdf
 
 
+def missing_batched(table) -> None:
+    """A batched cell file deleted after its batch finished: say how to make it again."""
+    for row in table:
+        made_by = row.get("made_by", row["file"])
+        if made_by != row["file"] and not os.path.exists(row["file"]):
+            raise CellFileError(
+                f"cell file {row['file']}: missing, though its batch's marker {made_by} is "
+                "there. Delete the marker: the batch then simulates only its missing seeds."
+            )
+
+
 def main(smk) -> None:
     with (
         open(smk.log[0], "w") as log,
@@ -23,8 +35,10 @@ def main(smk) -> None:
         contextlib.redirect_stderr(log),
     ):
         study, table = smk.params.study, smk.params.cells
-        files = list(smk.input)
+        # a row's file, not smk.input: a batched cell's input is its batch's marker
+        files = [row["file"] for row in table]
         try:
+            missing_batched(table)
             cells = [
                 (
                     row["values"],

@@ -5,7 +5,6 @@ a partial results folder, naming what is missing.
 """
 
 import contextlib
-from pathlib import Path
 
 from consolidation.present.report import build_report
 from consolidation.results.io import write_text
@@ -17,7 +16,7 @@ def main(smk) -> None:
         contextlib.redirect_stdout(log),
         contextlib.redirect_stderr(log),
     ):
-        captions = {k: Path(p).read_text() for k, p in smk.params.captions.items()}
+        captions = dict(smk.params.captions)  # figure kind -> caption text
         studies = smk.params.studies
         names = [s["name"] for s in studies]
         html = build_report(

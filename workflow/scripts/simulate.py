@@ -1,7 +1,10 @@
-"""Snakemake entry point of rules simulate, simulate_seeds_* and simulate_window: one grid cell
-and seed -> one netCDF file (the network through its schedule; or, for simulate_window, the STDP
-window of one synapse, backends.stdp_window); a simulate_seeds_* job runs several seeds of one grid
-cell in this one process, writing each seed's file as soon as it is done.
+"""Snakemake entry point of rules simulate, simulate_window and simulate_batch: one grid cell
+and seed -> one netCDF file (params.kind: the network through its schedule; or, for an STDP-window
+study, the window of one synapse, backends.stdp_window). A simulate_batch job runs several seeds
+of one grid cell in this one process (params.seeds, params.files), writing each seed's file as
+soon as it is done; it skips a seed whose file is already there and was made with this cell's
+parameters (a batch that failed or was killed before), and writes its marker (the rule's output,
+a JSON list of its seeds and files) last.
 
 The job's ``mem_mb`` and ``runtime`` resources are enforced here, also when it runs locally: a
 watchdog thread stops the simulation when its resident memory passes ``mem_mb`` or when it runs
@@ -12,6 +15,7 @@ or killed never leaves a file that looks complete.
 """
 
 import contextlib
+import json
 import os
 import signal
 import sys
@@ -20,7 +24,8 @@ import time
 
 from consolidation import simulate_seeds
 from consolidation.backends.stdp_window import simulate_window
-from consolidation.results.io import write_netcdf
+from consolidation.results.collect import CellFileError, read_cell
+from consolidation.results.io import write_netcdf, write_text
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 # How long a limit waits for the main thread to stop by itself before the process is ended.
@@ -109,9 +114,13 @@ def limits(mem_mb: float | None, runtime_min: float | None, what: str):
 
 
 def main(smk) -> None:
-    # A batch rule (simulate_seeds_*) runs several seeds of one grid cell, one output each.
-    seeds = list(getattr(smk.params, "seeds", None) or [int(smk.wildcards.seed)])
-    outputs = dict(zip(seeds, smk.output, strict=True))
+    batch = hasattr(smk.params, "seeds")  # rule simulate_batch: several seeds, then a marker
+    if batch:
+        seeds = list(smk.params.seeds)
+        outputs = dict(zip(seeds, smk.params.files, strict=True))
+    else:
+        seeds = [int(smk.wildcards.seed)]
+        outputs = {seeds[0]: smk.output[0]}
     which = f"seed {seeds[0]}" if len(seeds) == 1 else f"seeds {', '.join(map(str, seeds))}"
     what = f"simulate {smk.wildcards.study} {smk.wildcards.cell} {which}"
     resources = smk.resources
@@ -123,17 +132,18 @@ def main(smk) -> None:
         contextlib.redirect_stderr(log),
     ):
         print(f"cell {smk.wildcards.cell}, {which}: {smk.params.overrides}")
+        overrides = dict(smk.params.overrides)
+        todo = [s for s in seeds if not (batch and done(outputs[s], s, smk, overrides))]
         print(f"limits: mem_mb {mem_mb}, runtime {runtime} min", flush=True)
         start = time.perf_counter()
         fired: list[str] = []
         try:
             with limits(mem_mb, runtime, what) as fired:
-                overrides = dict(smk.params.overrides)
-                if smk.rule == "simulate_window":
-                    datasets = (simulate_window(overrides, seed) for seed in seeds)
+                if smk.params.kind == "stdp_window":
+                    datasets = (simulate_window(overrides, seed) for seed in todo)
                 else:
-                    datasets = simulate_seeds(overrides, seeds)
-                for seed, ds in zip(seeds, datasets, strict=True):
+                    datasets = simulate_seeds(overrides, todo) if todo else []
+                for seed, ds in zip(todo, datasets, strict=True):
                     ds.attrs.update({"study": smk.wildcards.study, "cell": smk.wildcards.cell})
                     write_netcdf(ds, outputs[seed])
                     report(seed, ds)
@@ -143,6 +153,24 @@ def main(smk) -> None:
             print(f"{fired[0]} (after {time.perf_counter() - start:.1f} s)", flush=True)
             print(fired[0], file=sys.__stderr__, flush=True)
             sys.exit(1)
+        if batch:
+            kept = [s for s in seeds if s not in todo]
+            marker = {"seeds": seeds, "files": [outputs[s] for s in seeds], "kept": kept}
+            write_text(smk.output[0], json.dumps(marker, indent=1) + "\n")
+
+
+def done(path: str, seed: int, smk, overrides: dict) -> bool:
+    """A batch's seed whose cell file is there and belongs to this cell (collect's own check)."""
+    if not os.path.exists(path):
+        return False
+    study = {"name": smk.wildcards.study, "kind": smk.params.kind, "fixed": overrides}
+    try:
+        read_cell(path, {}, seed, study)
+    except CellFileError as err:
+        print(f"seed {seed}: simulated again: {err}")
+        return False
+    print(f"seed {seed}: kept {path} (made before, with this cell's parameters)")
+    return True
 
 
 def report(seed: int, ds) -> None:
