@@ -425,7 +425,7 @@ def synthesize(template: Path, config: dict[str, Any], root: Path) -> tuple[dict
 
 
 def collect_worker(spec_path: str) -> None:
-    """Subprocess: the collect job's own script (workflow/scripts/collect.py) on a synthesized
+    """Subprocess: the collect job's own script (scripts/collect.py) on a synthesized
     study."""
     spec = json.loads(Path(spec_path).read_text())
     smk = SimpleNamespace(
@@ -436,9 +436,7 @@ def collect_worker(spec_path: str) -> None:
         config=spec["config"],
     )
     start = time.perf_counter()
-    runpy.run_path(
-        str(ROOT / "workflow" / "scripts" / "collect.py"), init_globals={"snakemake": smk}
-    )
+    runpy.run_path(str(ROOT / "scripts" / "collect.py"), init_globals={"snakemake": smk})
     wall = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     print(json.dumps({"collect_s": wall, "peak_rss_mb": peak_mb}))

@@ -102,7 +102,7 @@ def test_one_cell_file_of_a_batched_config_can_be_made_alone(tiny_config, write_
 
 # --- the batch job: finished seeds are kept, the others simulated ---------------------------
 
-SCRIPT = REPO / "workflow" / "scripts" / "simulate.py"
+SCRIPT = REPO / "scripts" / "simulate.py"
 CELL = {"network.scale": 0.2}  # the reference cell file's only override but its schedule
 REFERENCE = REPO / "tests" / "data" / "reference" / "runtime.nc"
 

@@ -188,7 +188,7 @@ def _pins(lines) -> dict[str, str]:
 
 
 def test_conda_environment_pins_the_same_versions_as_requirements():
-    env = yaml.safe_load((REPO / "workflow" / "envs" / "consolidation.yaml").read_text())
+    env = yaml.safe_load((REPO / "environment.yml").read_text())
     deps = env["dependencies"]
     assert "python=3.13" in deps
     pip = next(d["pip"] for d in deps if isinstance(d, dict))
@@ -213,12 +213,19 @@ def test_netcdf_round_trip_is_atomic_with_h5netcdf(tmp_path):
     xr.testing.assert_identical(read_netcdf(path), ds)
 
 
-def test_the_workflow_refers_to_no_file_outside_workflow():
-    """A deployed module reads its files relative to workflow/Snakefile: rules, scripts, the
-    environment and captions stay under workflow/ (the package comes installed)."""
+def test_the_workflow_refers_only_to_files_of_the_repository():
+    """A deployed module reads its files from the git repository, relative to the rule files:
+    what the rules name outside workflow/ is the rules' scripts (scripts/) and the environment
+    (environment.yml), which the project's layout keeps at the top level."""
+    import re
+
     for path in (REPO / "workflow").rglob("*"):
         if path.is_file() and (path.suffix in {".smk", ".py"} or path.name == "Snakefile"):
-            assert "../../" not in path.read_text(), path
+            for ref in re.findall(r"\.\./\.\./[\w./-]+", path.read_text()):
+                target = (path.parent / ref).resolve()
+                assert target.is_relative_to(REPO), (path, ref)
+                assert target.exists(), (path, ref)
+                assert target.parent.name == "scripts" or target.name == "environment.yml", ref
 
 
 def test_the_catalog_file_declares_usage_and_software_stack():

@@ -21,4 +21,4 @@ rule claims:
     params:
         claims=study_claims,
     script:
-        "../scripts/claims.py"
+        "../../scripts/claims.py"

@@ -18,4 +18,4 @@ rule collect:
         study=study_summary,
         cells=study_cell_table,
     script:
-        "../scripts/collect.py"
+        "../../scripts/collect.py"

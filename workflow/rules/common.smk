@@ -24,9 +24,10 @@ except ConfigError as err:
 
 PLOTS = config["plots"]
 SIMULATE_RESOURCES = config["resources"]["simulate"]
-# Paths in the workflow are relative to this file and stay inside workflow/, so that the workflow
-# also runs as a module from its git repository (snakedeploy; docs/workflow.md).
-ENV = "../envs/consolidation.yaml"
+# Paths are relative to this file and stay inside the repository (the rules' scripts in scripts/,
+# the environment at the root), so the workflow also runs as a module from its git repository
+# (snakedeploy; docs/workflow.md).
+ENV = "../../environment.yml"
 # Figures and the report also depend on the code that draws them (edit it: redraw, no re-run).
 PRESENT = Path(find_spec("consolidation.present").origin).parent
 PLOTTING_CODE = [str(PRESENT / f"{m}.py") for m in ("plots", "theme", "window_plot")]

@@ -24,7 +24,7 @@ rule main_effect:
         plots=PLOTS,
         kind="main_effect",
     script:
-        "../scripts/figure.py"
+        "../../scripts/figure.py"
 
 
 use rule main_effect as per_memory with:

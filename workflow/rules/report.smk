@@ -25,4 +25,4 @@ rule report:
         config=config,
         configfiles=report_configfiles(),
     script:
-        "../scripts/report.py"
+        "../../scripts/report.py"

@@ -23,7 +23,7 @@ rule simulate:
         overrides=cell_overrides,
         kind="network",
     script:
-        "../scripts/simulate.py"
+        "../../scripts/simulate.py"
 
 
 use rule simulate as simulate_window with:
