@@ -33,29 +33,28 @@ def test_the_import_contract_is_kept():
     assert "0 broken" in proc.stdout
 
 
-def test_an_import_against_the_layers_breaks_the_contract(tmp_path):
-    """The model importing the presentation layer (even inside a function) is caught."""
+def lint_a_copy_with(tmp_path: Path, module: str, added: str) -> str:
+    """lint-imports' report on a copy of the package with `added` appended to one module."""
     shutil.copytree(PACKAGE, tmp_path / "src" / "consolidation")
     shutil.copy(REPO / "pyproject.toml", tmp_path)
-    network = tmp_path / "src" / "consolidation" / "model" / "network.py"
-    network.write_text(
-        network.read_text() + "\n\ndef _figure():\n    from consolidation.present import plots\n"
-    )
+    path = tmp_path / "src" / "consolidation" / module
+    path.write_text(path.read_text() + added)
     proc = lint_imports(tmp_path)
     assert proc.returncode != 0
-    assert "consolidation.model.network -> consolidation.present.plots" in proc.stdout
+    return proc.stdout
+
+
+def test_an_import_against_the_layers_breaks_the_contract(tmp_path):
+    """The model importing the presentation layer (even inside a function) is caught."""
+    added = "\n\ndef _figure():\n    from consolidation.present import plots\n"
+    report = lint_a_copy_with(tmp_path, "model/network.py", added)
+    assert "consolidation.model.network -> consolidation.present.plots" in report
 
 
 def test_a_cycle_within_a_layer_breaks_the_contract(tmp_path):
-    shutil.copytree(PACKAGE, tmp_path / "src" / "consolidation")
-    shutil.copy(REPO / "pyproject.toml", tmp_path)
-    params = tmp_path / "src" / "consolidation" / "model" / "parameters.py"
-    params.write_text(
-        params.read_text() + "\n\ndef _net():\n    from consolidation.model import network\n"
-    )
-    proc = lint_imports(tmp_path)
-    assert proc.returncode != 0
-    assert "No import cycles between the modules of a layer BROKEN" in proc.stdout
+    added = "\n\ndef _net():\n    from consolidation.model import network\n"
+    report = lint_a_copy_with(tmp_path, "model/parameters.py", added)
+    assert "No import cycles between the modules of a layer BROKEN" in report
 
 
 def _modules():
