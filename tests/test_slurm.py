@@ -45,7 +45,7 @@ SLURM_ARGS = (
 TIMEOUT_S = 600  # per snakemake run; `timeout -k` kills it so that CI can never hang
 # Provenance that differs between any two runs (timing, host) or may change under a live checkout.
 # A study dataset's `cells` attribute lists each cell's host and wall time.
-PROVENANCE = {"wall_time_s", "host", "code_revision", "code_dirty", "cells"}
+PROVENANCE = {"wall_time_s", "history", "host", "code_revision", "code_dirty", "cells"}
 
 
 def reduced_config() -> dict:
