@@ -7,6 +7,7 @@ What differs from run to run (host, wall time, code revision, compile times) is 
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -40,7 +41,10 @@ def _stable(attrs: dict) -> dict:
 def test_backend_matches_its_reference(device, tmp_path):
     from consolidation import simulate
 
+    bind_now = os.environ.get("LD_BIND_NOW")
     fresh = simulate({**CELL, "simulation.device": device}, SEED)
+    # brian2's standalone run environment must not leak into programs started later (slurmctld)
+    assert os.environ.get("LD_BIND_NOW") == bind_now
     write_netcdf(fresh, tmp_path / "fresh.nc")  # compare after the same netCDF round trip
     fresh = read_netcdf(tmp_path / "fresh.nc")
     stored = read_netcdf(HERE / f"{device}.nc").rename(RENAMED)

@@ -59,6 +59,19 @@ def compiler_identity() -> str:
 
 
 @contextlib.contextmanager
+def environment_kept() -> Iterator[None]:
+    """brian2's run() puts its run environment (``LD_BIND_NOW=1``) into this process's
+    ``os.environ`` and leaves it there, where every program the process starts later inherits
+    it (slurmctld then fails to load a plugin with an unresolved symbol): give it back."""
+    saved = dict(os.environ)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@contextlib.contextmanager
 def output_to(path: Path) -> Iterator[None]:
     """This process's stdout and stderr, at the file descriptors, into `path`: the compiler's
     hundreds of lines go to the project's compile log, not to the console of every job."""
@@ -138,12 +151,13 @@ def run_project(program: Any, project: Path, seed: int, controls=None) -> tuple[
     start = time.perf_counter()
     try:
         device.project_dir = str(project)
-        device.run(
-            directory=str(project),
-            results_directory=os.path.relpath(results, project),
-            with_output=False,
-            run_args=args,
-        )
+        with environment_kept():
+            device.run(
+                directory=str(project),
+                results_directory=os.path.relpath(results, project),
+                with_output=False,
+                run_args=args,
+            )
     except RuntimeError as e:
         raise RuntimeError(f"{e}\n{_output(results)}") from None
     finally:
