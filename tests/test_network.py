@@ -4,7 +4,7 @@ import brian2 as b2
 import numpy as np
 import pytest
 
-from consolidation.model.network import population
+from consolidation.model.network import Constants, population
 from consolidation.model.parameters import Parameters
 
 
@@ -40,7 +40,7 @@ def test_acetylcholine_blocks_part_of_the_hippocampal_adaptation(
         "hippocampus_offset": drive,
         "cortex_offset": drive,
     }
-    cells = population(name, 3, kind, params, signals)
+    cells = population(name, 3, kind, params, signals, Constants())
     cells.v = params.q("cell.v_reset")
     spikes = b2.SpikeMonitor(cells)
     net = b2.Network(cells, spikes)

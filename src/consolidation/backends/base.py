@@ -3,8 +3,9 @@
 A cell is planned once, the same way for every backend: one seed split into independent streams
 for the network's wiring and noise (brian2's own seed), the memories, and the schedule's events.
 A backend (:class:`Backend`) turns a plan into a finished network; the phase loop
-(:func:`run_schedule`) is the same for all, each backend supplying what a day boundary, a
-downscaling and a weight snapshot are on its device.
+(:func:`run_schedule`) is the same for all, each backend supplying what a downscaling is on its
+device; the day decay and the weight snapshots are the network's own
+statements, the same on every device.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +21,7 @@ import brian2 as b2
 import numpy as np
 
 from consolidation.backends import provenance
+from consolidation.model import measure
 from consolidation.model.controls import Controls, Record, plan_schedule
 from consolidation.model.memories import Memories, draw_memories
 from consolidation.model.network import Model
@@ -99,24 +102,14 @@ class Backend(ABC):
         """Simulate one planned cell; the result is valid inside the ``with`` block."""
 
 
-class Phases(ABC):
-    """What happens between phases, as a device does it."""
+def run_schedule(
+    model: Model, params: Parameters, cell: Plan, downscale: Callable[[Model], None]
+) -> None:
+    """Run (or, on a compiled device, queue) every phase of the plan in order.
 
-    @abstractmethod
-    def day(self) -> None:
-        """A day boundary: the hippocampus is a temporary store, its learning fades."""
-
-    @abstractmethod
-    def downscale(self) -> None:
-        """Synaptic homeostasis at the end of a night."""
-
-    @abstractmethod
-    def snapshot(self, k: int) -> None:
-        """Note the weights at the end of phase k."""
-
-
-def run_schedule(model: Model, params: Parameters, cell: Plan, between: Phases) -> None:
-    """Run (or, on a compiled device, queue) every phase of the plan in order."""
+    Between phases the network runs its own statements (the day decay, the weight snapshots);
+    `downscale` is the backend's synaptic homeostasis at the end of a night.
+    """
     net = model.net
     for k, (phase, planned) in enumerate(
         zip(cell.phases, cell.controls.record.phases, strict=True)
@@ -125,7 +118,12 @@ def run_schedule(model: Model, params: Parameters, cell: Plan, between: Phases) 
         if duration > 0:
             net.run(duration * b2.second)
         if phase["phase"] == "sleep" and params["sleep.downscale"] > 0:
-            between.downscale()
+            downscale(model)
         elif phase["phase"] == "day":
-            between.day()
-        between.snapshot(k)
+            model.end_day()
+        model.snapshot(k)
+
+
+def weights(model: Model, cell: Plan) -> list[dict[str, Any]]:
+    """The weight summaries at the end of each phase, from the snapshots (after the run)."""
+    return [measure.weight_summary(model, f"w_after_{k}") for k in range(len(cell.phases))]

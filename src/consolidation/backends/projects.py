@@ -3,13 +3,14 @@
 A project is compiled into a temporary directory under a lock and renamed into place, so two
 jobs never compile the same project at once and a killed compile leaves nothing that looks
 complete. Each run writes its results into its own directory (removed by the caller after
-reading). ``program`` is a :class:`consolidation.backends.standalone.Program`.
+reading).
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import platform
@@ -32,6 +33,8 @@ from consolidation.backends import provenance
 RUN_ERRORS = ("Error reading", "Could not read", "Cannot set", "does not match")
 COMPLETE = "structure.json"  # written last into a compiled project
 COMPILE_LOG = "compile.log"  # the compiler's output, kept in the project
+MAKEFILES = ("makefile", "win_makefile")  # they name this environment's include paths
+SEED_VARIABLE = "CONSOLIDATION_SEED"  # read by the program (consolidation.backends.standalone)
 
 
 def cache_dir() -> Path:
@@ -102,18 +105,42 @@ def locked(path: Path) -> Iterator[None]:
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def ensure_project(program: Any, key: str) -> tuple[Path, float]:
-    """The compiled project of `key`, compiling it if no complete one is cached.
+def generated_key() -> tuple[str, dict[str, Any]]:
+    """The cache key of the program queued on the device, and what it is made of: the
+    generated project's files (not compiled) with the compiler, CPU and brian2's preferences."""
+    with tempfile.TemporaryDirectory(prefix="consolidation-") as tmp:
+        b2.get_device().build(directory=tmp, compile=False, run=False, with_output=False)
+        files = {
+            str(path.relative_to(tmp)): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(Path(tmp).rglob("*"))
+            if path.is_file() and path.name not in MAKEFILES
+        }
+    structure = {
+        "brian2": version("brian2"),
+        "compiler": compiler_identity(),
+        "prefs": {
+            k: repr(b2.prefs[k])
+            for k in b2.prefs
+            if k.startswith(("codegen.cpp.", "devices.cpp_standalone.", "core.default_float"))
+            and k != "devices.cpp_standalone.run_cmd_unix"
+        },
+        "files": files,
+    }
+    text = json.dumps(structure, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:20], structure
 
-    Returns (project directory, compile seconds: 0 when reused).
-    """
+
+def ensure_project() -> tuple[str, Path, float]:
+    """The compiled project of the program queued on the device, compiled if no complete one
+    is cached. Returns (key, project directory, compile seconds: 0 when reused)."""
+    key, structure = generated_key()
     root = cache_dir()
     project = root / key
     if (project / COMPLETE).exists():
-        return project, 0.0
+        return key, project, 0.0
     with locked(root / f"{key}.lock"):
         if (project / COMPLETE).exists():  # another job compiled it while we waited
-            return project, 0.0
+            return key, project, 0.0
         for stale in [project, *root.glob(f".{key}.*")]:  # incomplete or from a killed compile
             shutil.rmtree(stale, ignore_errors=True)
         start = time.perf_counter()
@@ -128,19 +155,22 @@ def ensure_project(program: Any, key: str) -> tuple[Path, float]:
                 log = (tmp / COMPILE_LOG).read_text(errors="replace").splitlines()
                 raise RuntimeError(f"{err}\n" + "\n".join(log[-40:])) from err
             (tmp / "runs").mkdir()
-            (tmp / COMPLETE).write_text(json.dumps(program.structure(), default=str, indent=1))
+            (tmp / COMPLETE).write_text(json.dumps(structure, indent=1))
             tmp.rename(project)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        return project, time.perf_counter() - start
+        return key, project, time.perf_counter() - start
 
 
-def run_project(program: Any, project: Path, seed: int, controls=None) -> tuple[Path, float]:
-    """Run the compiled project for this cell; returns (results directory, seconds)."""
+def results_dir(project: Path) -> Path:
+    """A new directory for one run's results (the caller removes it after reading)."""
+    return Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=project / "runs"))
+
+
+def run_project(project: Path, seed: int, results: Path, args: list[str]) -> float:
+    """Run the compiled project with `seed` and run-time arguments `args`; returns seconds."""
     device = b2.get_device()
-    results = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=project / "runs"))
-    args = program.run_args(seed, results, controls)
     errors = results / "stderr.txt"
     run_cmd = b2.prefs.devices.cpp_standalone.run_cmd_unix
     # stderr of the binary into a file, where its silent failures can be found.
@@ -148,6 +178,11 @@ def run_project(program: Any, project: Path, seed: int, controls=None) -> tuple[
         *("sh", "-c", 'exec ./main "$@" 2>"$0"'),
         str(errors),
     ]
+    environment = b2.prefs.devices.cpp_standalone.run_environment_variables
+    b2.prefs.devices.cpp_standalone.run_environment_variables = {
+        **environment,
+        SEED_VARIABLE: str(int(seed)),
+    }
     start = time.perf_counter()
     try:
         device.project_dir = str(project)
@@ -162,12 +197,13 @@ def run_project(program: Any, project: Path, seed: int, controls=None) -> tuple[
         raise RuntimeError(f"{e}\n{_output(results)}") from None
     finally:
         b2.prefs.devices.cpp_standalone.run_cmd_unix = run_cmd
+        b2.prefs.devices.cpp_standalone.run_environment_variables = environment
     seconds = time.perf_counter() - start
     output = _output(results)
     finished = (results / "last_run_info.txt").exists()
     if any(marker in output for marker in RUN_ERRORS) or not finished:
         raise RuntimeError(f"standalone run of {project} failed:\n{output}")
-    return results, seconds
+    return seconds
 
 
 def _output(results: Path) -> str:

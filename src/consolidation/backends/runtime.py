@@ -11,40 +11,23 @@ import numpy as np
 from consolidation.backends.base import (
     Backend,
     Finished,
-    Phases,
     Plan,
     configure_brian,
     forget_objects,
     run_schedule,
+    weights,
 )
-from consolidation.model import measure
-from consolidation.model.network import HPC_PATHWAYS, Model, build_network
+from consolidation.model.network import Model, build_network
 from consolidation.model.parameters import Parameters
 
 
-class Between(Phases):
-    """The weight changes between phases as Python operations on the live weights."""
-
-    def __init__(self, model: Model, params: Parameters, record):
-        self.m, self.p, self.record = model, params, record
-        self.syn = model.plastic
-        self.initial_w = {k: np.asarray(self.syn[k].w[:]).copy() for k in HPC_PATHWAYS}
-
-    def downscale(self) -> None:
-        """Cut cortical E->E weights, sparing the largest (a quantile: runtime only)."""
-        syn = self.syn["ctx_ee"]
-        w = np.asarray(syn.w[:])
-        spare = np.quantile(w, self.p["sleep.downscale_spare"])
-        syn.w[:] = np.where(w < spare, w * (1 - self.p["sleep.downscale"]), w) * b2.volt
-
-    def day(self) -> None:
-        keep = 1 - self.p["day.hpc_decay"]
-        for k in HPC_PATHWAYS:
-            w0 = self.initial_w[k]
-            self.syn[k].w[:] = (w0 + (np.asarray(self.syn[k].w[:]) - w0) * keep) * b2.volt
-
-    def snapshot(self, k: int) -> None:
-        self.record.weights.append(measure.weight_summary(self.m))
+def downscale(params: Parameters, model: Model) -> None:
+    """Cut cortical E->E weights, sparing the largest (a quantile of the live weights, which
+    only the runtime device can read between phases)."""
+    syn = model.plastic["ctx_ee"]
+    w = np.asarray(syn.w[:])
+    spare = np.quantile(w, params["sleep.downscale_spare"])
+    syn.w[:] = np.where(w < spare, w * (1 - params["sleep.downscale"]), w) * b2.volt
 
 
 class Runtime(Backend):
@@ -57,7 +40,8 @@ class Runtime(Backend):
         forget_objects()
         configure_brian(self.params)
         b2.seed(seed)
-        model = build_network(self.params, cell.memories, cell.controls.timed_arrays())
-        record = cell.controls.record
-        run_schedule(model, self.params, cell, Between(model, self.params, record))
-        yield Finished(model, record)
+        signals = cell.controls.timed_arrays()
+        model = build_network(self.params, cell.memories, signals, len(cell.phases))
+        run_schedule(model, self.params, cell, lambda m: downscale(self.params, m))
+        cell.controls.record.weights = weights(model, cell)
+        yield Finished(model, cell.controls.record)

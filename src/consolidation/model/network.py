@@ -1,100 +1,35 @@
 """The brian2 network: cortex and hippocampus (CA3-like), each E/I, and their projections.
 
-One function builds one part; :func:`build_network` assembles them in one visible place.
-Every quantity a study may vary is a ``(shared)`` variable set from :class:`Parameters` after
-construction, never a literal in the equations, so varying it does not regenerate code.
+One function builds one part; :func:`build_network` assembles them in one visible place. The
+equations are in :mod:`.equations`; every value the network takes from :class:`Parameters` is
+set after construction and recorded (:class:`Constants`), never a literal in the equations, so
+varying it does not regenerate code.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import brian2 as b2
+import numpy as np
 
 from consolidation.model.controls import CTX_LEARNING, HPC_LEARNING
+from consolidation.model.equations import (
+    CORTEX_CELLS,
+    DAY_DECAY,
+    HIPPOCAMPUS_E_CELLS,
+    HIPPOCAMPUS_I_CELLS,
+    PLASTIC,
+    PLASTIC_ON_POST,
+    PLASTIC_ON_PRE,
+    SNAPSHOT,
+    SOURCE,
+    STATIC,
+    V_INIT,
+)
 from consolidation.model.memories import Memories
 from consolidation.model.parameters import Parameters
-
-LIF = """
-dv/dt = (v_rest + I_ctrl - a - v) / tau_m : volt (unless refractory)
-da/dt = -a / tau_a : volt            # spike-triggered adaptation (0 in inhibitory cells)
-tau_a : second (shared, constant)    # adaptation decay
-a_jump : volt (shared, constant)     # adaptation per spike at zero acetylcholine
-ach_adaptation : 1 (shared, constant) # fraction of a_jump that full acetylcholine suppresses
-tau_m : second (shared, constant)   # membrane time constant
-v_rest : volt (shared, constant)    # resting potential
-v_th : volt (shared, constant)      # spike threshold
-v_reset : volt (shared, constant)   # reset potential
-t_ref : second (shared, constant)   # refractory period
-w_bg : volt (shared, constant)      # jump per background spike
-"""
-
-# The schedule's control signals (see consolidation.model.controls) are functions of time: the slow
-# oscillation's down states shift cortical cells; a lesion, ripple excitability and ripple
-# disruption shift hippocampal E cells.
-CORTEX_CELLS = (
-    LIF
-    + """
-I_ctrl = cortex_offset(t) : volt
-"""
-)
-
-HIPPOCAMPUS_E_CELLS = (
-    LIF
-    + """
-I_ctrl = hippocampus_offset(t) : volt
-"""
-)
-
-HIPPOCAMPUS_I_CELLS = (
-    LIF
-    + """
-I_ctrl = 0*mV : volt
-"""
-)
-
-# A Poisson source, one per target cell, at the rate the schedule sets for that cell now
-# (encoding, test cues, ripple seeds).
-SOURCE = """
-rate_now = stimulus(t, i) : Hz
-"""
-
-# One plastic synapse form for every pathway. A presynaptic spike reads the postsynaptic trace
-# y, a postsynaptic spike reads the presynaptic trace x; the rule is in the constants:
-#   symmetric (thresholded Hebbian): k = 1 on both sides, c_presyn, c_postsyn > 0 set thresholds;
-#   Bi & Poo pair rule: k_postsyn = 1 (LTP, tau_x = tau+), k_presyn = -A- (LTD, tau_y = tau-),
-#   no c terms.
-# Learning runs at eta times the schedule's plasticity gain for the pathway's channel;
-# acetylcholine scales transmission down by ach_factor per unit ACh (Hasselmo 1999).
-PLASTIC = """
-w : volt
-w_max : volt (shared, constant)
-eta : volt (shared, constant)        # learning rate at plasticity gain 1
-channel : integer (shared, constant) # plasticity channel: 0 cortex, 1 hippocampus
-ach_factor : 1 (shared, constant)    # transmission lost per unit acetylcholine
-k_presyn : 1 (shared, constant)
-k_postsyn : 1 (shared, constant)
-c_presyn : 1 (shared, constant)
-c_postsyn : 1 (shared, constant)
-tau_x : second (shared, constant)
-tau_y : second (shared, constant)
-dx/dt = -x / tau_x : 1 (event-driven)
-dy/dt = -y / tau_y : 1 (event-driven)
-"""
-PLASTIC_ON_PRE = """
-v_post += (1 - ach_factor * acetylcholine(t)) * w
-w = clip(w + eta * plasticity(t, channel) * (k_presyn * y - c_presyn), 0*mV, w_max)
-x += 1
-"""
-PLASTIC_ON_POST = """
-w = clip(w + eta * plasticity(t, channel) * (k_postsyn * x - c_postsyn), 0*mV, w_max)
-y += 1
-"""
-
-STATIC = "w : volt (shared, constant)"
-
-# Start below threshold, spread so the first milliseconds are not synchronous.
-V_INIT = "v_reset + rand() * (v_th - v_reset)"
 
 
 @dataclass
@@ -107,9 +42,52 @@ class Model:
     memories: Memories
     spikes: dict[str, b2.SpikeMonitor]
     rates: dict[str, b2.PopulationRateMonitor]
+    constants: Constants
+
+    def end_day(self) -> None:
+        for name in HPC_PATHWAYS:
+            self.plastic[name].w = DAY_DECAY
+
+    def snapshot(self, k: int) -> None:
+        for syn in self.plastic.values():
+            setattr(syn, f"w_after_{k}", "w")
 
 
-def population(name: str, n: int, kind: str, params: Parameters, signals) -> b2.NeuronGroup:
+@dataclass
+class Constants:
+    """Every value the network takes from the parameters, as (object, variable) -> value.
+
+    With ``placeholders`` the objects get zeros of the same units instead: a compiled program
+    is then the same for every cell of one structure and reads the values as run-time
+    arguments (see consolidation.backends.standalone).
+    """
+
+    placeholders: bool = False
+    values: dict[tuple[Any, str], Any] = field(default_factory=dict)
+
+    def set(self, obj: b2.Group, **values: Any) -> None:
+        for name, value in values.items():
+            self.values[obj, name] = value
+            # abs: a negative value times 0 is -0.0, which brian2 writes into the code as "- 0.0"
+            setattr(obj, name, 0 * abs(value) if self.placeholders else value)
+
+    def signals(self, signals: dict[str, b2.TimedArray]) -> dict[str, b2.TimedArray]:
+        """The control signals, as zeros of their shapes and units with ``placeholders``."""
+        if not self.placeholders:
+            return signals
+        return {
+            name: b2.TimedArray(
+                b2.Quantity(np.zeros_like(ta.values), dim=ta.dim),
+                dt=ta.dt * b2.second,
+                name=ta.name,
+            )
+            for name, ta in signals.items()
+        }
+
+
+def population(
+    name: str, n: int, kind: str, params: Parameters, signals, constants: Constants
+) -> b2.NeuronGroup:
     """A LIF population; kind is 'cortex', 'hpc_e' or 'hpc_i'; signals: the control signals."""
     eqs = {"cortex": CORTEX_CELLS, "hpc_e": HIPPOCAMPUS_E_CELLS, "hpc_i": HIPPOCAMPUS_I_CELLS}[kind]
     # Acetylcholine blocks part of the hippocampal slow afterhyperpolarisation (Madison &
@@ -130,19 +108,25 @@ def population(name: str, n: int, kind: str, params: Parameters, signals) -> b2.
         namespace=dict(signals),
     )
     inhibitory = name.endswith("_i")
-    group.tau_m = params.q("cell.tau_i" if inhibitory else "cell.tau_e")
-    group.v_rest = params.q("cell.v_rest")
-    group.v_th = params.q("cell.v_threshold")
-    group.v_reset = params.q("cell.v_reset")
-    group.t_ref = params.q("cell.refractory")
-    group.w_bg = params.q("cell.bg_weight")
+    constants.set(
+        group,
+        tau_m=params.q("cell.tau_i" if inhibitory else "cell.tau_e"),
+        v_rest=params.q("cell.v_rest"),
+        v_th=params.q("cell.v_threshold"),
+        v_reset=params.q("cell.v_reset"),
+        t_ref=params.q("cell.refractory"),
+        w_bg=params.q("cell.bg_weight"),
+    )
     group.v = V_INIT
     # Excitatory cells adapt: adaptation ends hippocampal attractor bursts (a ripple's length)
     # and keeps a consolidated cortical assembly from firing on after its cue.
     area = {"ctx_e": "cortex", "hpc_e": "hippocampus"}.get(name)
-    group.tau_a = params.q(f"{area}.tau_adaptation") if area else 1 * b2.second
-    group.a_jump = params.q(f"{area}.adaptation") if area else 0 * b2.mV
-    group.ach_adaptation = params["neuromod.ach_hpc_adaptation"] if name == "hpc_e" else 0.0
+    constants.set(
+        group,
+        tau_a=params.q(f"{area}.tau_adaptation") if area else 1 * b2.second,
+        a_jump=params.q(f"{area}.adaptation") if area else 0 * b2.mV,
+        ach_adaptation=params["neuromod.ach_hpc_adaptation"] if name == "hpc_e" else 0.0,
+    )
     return group
 
 
@@ -154,7 +138,7 @@ def background(target: b2.NeuronGroup, params: Parameters) -> b2.PoissonInput:
 
 
 def stimulus(
-    target: b2.NeuronGroup, params: Parameters, rates: b2.TimedArray
+    target: b2.NeuronGroup, params: Parameters, rates: b2.TimedArray, constants: Constants
 ) -> tuple[b2.NeuronGroup, b2.Synapses]:
     """A Poisson source per cell of `target`, one-to-one, for encoding, test cues and SWR seeds.
 
@@ -173,28 +157,27 @@ def stimulus(
         source, target, "w : volt (shared)", on_pre="v_post += w", name=f"{target.name}_input"
     )
     syn.connect(j="i")
-    syn.w = params.q("encoding.weight")
+    constants.set(syn, w=params.q("encoding.weight"))
     return source, syn
 
 
 def static_projection(
-    source: b2.NeuronGroup, target: b2.NeuronGroup, p: float, weight, sign: int, name: str
+    source: b2.NeuronGroup, target: b2.NeuronGroup, p: float, sign: int, name: str
 ) -> b2.Synapses:
     """A fixed random projection; sign -1 for inhibition (a hyperpolarising jump)."""
     op = "+=" if sign > 0 else "-="
     syn = b2.Synapses(source, target, STATIC, on_pre=f"v_post {op} w", name=name)
     syn.connect(p=p, condition="i != j" if source is target else None)
-    syn.w = weight
     return syn
 
 
-def plastic_synapses(source, target, name: str, signals, extra: str = "") -> b2.Synapses:
-    """Unconnected plastic synapses (the one form every pathway uses); `extra`: equations added
-    by a device that needs more variables (see consolidation.backends.standalone)."""
+def plastic_synapses(source, target, name: str, signals, snapshots: int) -> b2.Synapses:
+    """Unconnected plastic synapses (the one form every pathway uses), with a weight snapshot
+    variable for each of `snapshots` phases."""
     syn = b2.Synapses(
         source,
         target,
-        PLASTIC + extra,
+        PLASTIC + "".join(SNAPSHOT.format(k=k) for k in range(snapshots)),
         on_pre=PLASTIC_ON_PRE,
         on_post=PLASTIC_ON_POST,
         method="exact",
@@ -246,7 +229,12 @@ def initial_weight(params: Parameters, name: str):
 
 
 def plastic_projection(
-    name: str, groups: dict[str, b2.NeuronGroup], params: Parameters, signals, extra: str = ""
+    name: str,
+    groups: dict[str, b2.NeuronGroup],
+    params: Parameters,
+    signals,
+    constants: Constants,
+    snapshots: int,
 ) -> b2.Synapses:
     """A random plastic projection (all-to-all for p = 1, no self-connections).
 
@@ -255,7 +243,7 @@ def plastic_projection(
     """
     path = PATHWAYS[name]
     source, target = groups[path.pre], groups[path.post]
-    syn = plastic_synapses(source, target, name, signals, extra)
+    syn = plastic_synapses(source, target, name, signals, snapshots)
     condition = "i != j" if source is target else None
     p = params[path.p]
     if p >= 1:
@@ -263,63 +251,82 @@ def plastic_projection(
     else:
         syn.connect(p=p, condition=condition)
     scale = params["network.scale"]
-    syn.w = initial_weight(params, name)
-    syn.w_max = params.q(path.w_max) / scale
-    syn.eta = params.q(f"{path.section}.eta") / scale
-    syn.channel = path.channel
-    syn.ach_factor = params[path.ach] if path.ach else 0.0
-    set_rule(syn, params, path.section)
+    constants.set(
+        syn,
+        w=initial_weight(params, name),
+        w_max=params.q(path.w_max) / scale,
+        eta=params.q(f"{path.section}.eta") / scale,
+        channel=path.channel,
+        ach_factor=params[path.ach] if path.ach else 0.0,
+        **rule_constants(params, path.section),
+        w_init=initial_weight(params, name),
+        day_keep=1 - params["day.hpc_decay"],
+    )
     return syn
 
 
-def set_rule(syn: b2.Synapses, params: Parameters, pathway: str) -> None:
-    """Write the constants of `<pathway>.rule` into a plastic synapse."""
+def rule_constants(params: Parameters, pathway: str) -> dict[str, Any]:
+    """The plastic synapse's constants for `<pathway>.rule`."""
     if params[f"{pathway}.rule"] == "symmetric":
-        syn.k_presyn, syn.k_postsyn = 1.0, 1.0
-        syn.c_presyn, syn.c_postsyn = params[f"{pathway}.c_pre"], params[f"{pathway}.c_post"]
-        syn.tau_x = syn.tau_y = params.q("stdp.tau")
-    else:  # bipoo
-        syn.k_presyn, syn.k_postsyn = -params["stdp.a_minus"], 1.0
-        syn.c_presyn = syn.c_postsyn = 0.0
-        syn.tau_x = params.q("stdp.tau_plus")
-        syn.tau_y = params.q("stdp.tau_minus")
+        tau = params.q("stdp.tau")
+        return dict(
+            k_presyn=1.0,
+            k_postsyn=1.0,
+            c_presyn=params[f"{pathway}.c_pre"],
+            c_postsyn=params[f"{pathway}.c_post"],
+            tau_x=tau,
+            tau_y=tau,
+        )
+    return dict(  # bipoo
+        k_presyn=-params["stdp.a_minus"],
+        k_postsyn=1.0,
+        c_presyn=0.0,
+        c_postsyn=0.0,
+        tau_x=params.q("stdp.tau_plus"),
+        tau_y=params.q("stdp.tau_minus"),
+    )
 
 
 def build_network(
-    params: Parameters, memories: Memories, signals, plastic_extra: str = ""
+    params: Parameters,
+    memories: Memories,
+    signals: dict[str, b2.TimedArray],
+    snapshots: int = 0,
+    placeholders: bool = False,
 ) -> Model:
     """Assemble cortex, hippocampus, projections, inputs and monitors into one Network.
 
-    signals: the schedule's control signals as TimedArrays (Controls.timed_arrays()).
+    signals: the schedule's control signals as TimedArrays (Controls.timed_arrays());
+    snapshots: the number of phases whose end weights are kept (:meth:`Model.snapshot`);
+    placeholders: zeros for every value from the parameters or the signals (see
+    :class:`Constants`).
     """
+    constants = Constants(placeholders)
+    signals = constants.signals(signals)
     n = {g: params.n(f"network.{g}") for g in ("ctx_e", "ctx_i", "hpc_e", "hpc_i")}
     kinds = {"ctx_e": "cortex", "ctx_i": "cortex", "hpc_e": "hpc_e", "hpc_i": "hpc_i"}
-    groups = {g: population(g, n[g], kind, params, signals) for g, kind in kinds.items()}
+    groups = {g: population(g, n[g], kind, params, signals, constants) for g, kind in kinds.items()}
     plastic = {
-        name: plastic_projection(name, groups, params, signals, plastic_extra) for name in PATHWAYS
+        name: plastic_projection(name, groups, params, signals, constants, snapshots)
+        for name in PATHWAYS
     }
 
     # Fixed feedback inhibition; weights scale as 1/scale like the plastic ones.
     static = []
     for area, e, i in (("cortex", "ctx_e", "ctx_i"), ("hippocampus", "hpc_e", "hpc_i")):
         p = params[f"{area}.p_inh"]
-        e, i = groups[e], groups[i]
-        static += [
-            static_projection(e, i, p, params.q(f"{area}.w_ei") / params["network.scale"], +1,
-                              f"{e.name}_to_{i.name}"),
-            static_projection(i, e, p, params.q(f"{area}.w_ie") / params["network.scale"], -1,
-                              f"{i.name}_to_{e.name}"),
-            static_projection(i, i, p, params.q(f"{area}.w_ii") / params["network.scale"], -1,
-                              f"{i.name}_to_{i.name}"),
-        ]  # fmt: skip
+        for pre, post, sign, weight in ((e, i, +1, "w_ei"), (i, e, -1, "w_ie"), (i, i, -1, "w_ii")):
+            syn = static_projection(groups[pre], groups[post], p, sign, f"{pre}_to_{post}")
+            constants.set(syn, w=params.q(f"{area}.{weight}") / params["network.scale"])
+            static.append(syn)
 
     inputs = [background(g, params) for g in groups.values()]
     for name in ("ctx_e", "hpc_e"):
-        inputs += stimulus(groups[name], params, signals[f"stimulus_{name}"])
+        inputs += stimulus(groups[name], params, signals[f"stimulus_{name}"], constants)
 
     spikes = {g: b2.SpikeMonitor(groups[g], name=f"{g}_spikes") for g in ("ctx_e", "hpc_e")}
     rates = {g: b2.PopulationRateMonitor(groups[g], name=f"{g}_rate") for g in groups}
     net = b2.Network(
         *groups.values(), *plastic.values(), *static, *inputs, *spikes.values(), *rates.values()
     )
-    return Model(net, groups, plastic, memories, spikes, rates)
+    return Model(net, groups, plastic, memories, spikes, rates, constants)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import brian2 as b2
 import numpy as np
 
-from consolidation.model.network import plastic_synapses, set_rule
+from consolidation.model.network import plastic_synapses, rule_constants
 from consolidation.model.parameters import Parameters
 
 PAIR_SPACING = 0.5  # s before the first pair and after the last: beyond every trace's decay
@@ -59,14 +59,15 @@ def pair_changes(
         "plasticity": b2.TimedArray(np.ones((1, 2)), dt=1 * b2.second, name="plasticity"),
         "acetylcholine": b2.TimedArray([1.0], dt=1 * b2.second, name="acetylcholine"),
     }
-    syn = plastic_synapses(pre, post, "stdp_probe", signals)
+    syn = plastic_synapses(pre, post, "stdp_probe", signals, snapshots=0)
     syn.connect(j="i")
     w0 = 50 * b2.mV
     syn.w = w0
     syn.w_max = 100 * b2.mV
     syn.eta = 1 * b2.mV
     syn.ach_factor = 1.0
-    set_rule(syn, params, pathway)
+    for name, value in rule_constants(params, pathway).items():
+        setattr(syn, name, value)
     net = b2.Network(pre, post, syn)
     net.run((max(t_pre.max(), t_post.max()) + PAIR_SPACING) * b2.second)
     return (np.asarray(syn.w[:]) - float(w0)) / 1e-3

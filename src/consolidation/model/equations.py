@@ -1,0 +1,95 @@
+"""The network's equations, as brian2 strings with units.
+
+Every quantity a study may vary is a ``(shared)`` variable set from the parameters after
+construction (see :mod:`.network`), never a literal in the equations, so varying it does not
+regenerate code.
+"""
+
+LIF = """
+dv/dt = (v_rest + I_ctrl - a - v) / tau_m : volt (unless refractory)
+da/dt = -a / tau_a : volt            # spike-triggered adaptation (0 in inhibitory cells)
+tau_a : second (shared, constant)    # adaptation decay
+a_jump : volt (shared, constant)     # adaptation per spike at zero acetylcholine
+ach_adaptation : 1 (shared, constant) # fraction of a_jump that full acetylcholine suppresses
+tau_m : second (shared, constant)   # membrane time constant
+v_rest : volt (shared, constant)    # resting potential
+v_th : volt (shared, constant)      # spike threshold
+v_reset : volt (shared, constant)   # reset potential
+t_ref : second (shared, constant)   # refractory period
+w_bg : volt (shared, constant)      # jump per background spike
+"""
+
+# The schedule's control signals (see consolidation.model.controls) are functions of time: the slow
+# oscillation's down states shift cortical cells; a lesion, ripple excitability and ripple
+# disruption shift hippocampal E cells.
+CORTEX_CELLS = (
+    LIF
+    + """
+I_ctrl = cortex_offset(t) : volt
+"""
+)
+
+HIPPOCAMPUS_E_CELLS = (
+    LIF
+    + """
+I_ctrl = hippocampus_offset(t) : volt
+"""
+)
+
+HIPPOCAMPUS_I_CELLS = (
+    LIF
+    + """
+I_ctrl = 0*mV : volt
+"""
+)
+
+# A Poisson source, one per target cell, at the rate the schedule sets for that cell now
+# (encoding, test cues, ripple seeds).
+SOURCE = """
+rate_now = stimulus(t, i) : Hz
+"""
+
+# One plastic synapse form for every pathway. A presynaptic spike reads the postsynaptic trace
+# y, a postsynaptic spike reads the presynaptic trace x; the rule is in the constants:
+#   symmetric (thresholded Hebbian): k = 1 on both sides, c_presyn, c_postsyn > 0 set thresholds;
+#   Bi & Poo pair rule: k_postsyn = 1 (LTP, tau_x = tau+), k_presyn = -A- (LTD, tau_y = tau-),
+#   no c terms.
+# Learning runs at eta times the schedule's plasticity gain for the pathway's channel;
+# acetylcholine scales transmission down by ach_factor per unit ACh (Hasselmo 1999).
+PLASTIC = """
+w : volt
+w_max : volt (shared, constant)
+eta : volt (shared, constant)        # learning rate at plasticity gain 1
+channel : integer (shared, constant) # plasticity channel: 0 cortex, 1 hippocampus
+ach_factor : 1 (shared, constant)    # transmission lost per unit acetylcholine
+k_presyn : 1 (shared, constant)
+k_postsyn : 1 (shared, constant)
+c_presyn : 1 (shared, constant)
+c_postsyn : 1 (shared, constant)
+tau_x : second (shared, constant)
+tau_y : second (shared, constant)
+w_init : volt (shared, constant)     # initial weight, to which a day boundary decays it
+day_keep : 1 (shared, constant)      # fraction of learned weight kept at a day boundary
+dx/dt = -x / tau_x : 1 (event-driven)
+dy/dt = -y / tau_y : 1 (event-driven)
+"""
+PLASTIC_ON_PRE = """
+v_post += (1 - ach_factor * acetylcholine(t)) * w
+w = clip(w + eta * plasticity(t, channel) * (k_presyn * y - c_presyn), 0*mV, w_max)
+x += 1
+"""
+PLASTIC_ON_POST = """
+w = clip(w + eta * plasticity(t, channel) * (k_postsyn * x - c_postsyn), 0*mV, w_max)
+y += 1
+"""
+
+STATIC = "w : volt (shared, constant)"
+
+# The hippocampus is a temporary store: at a day boundary its pathways keep only part of what
+# they learned. A statement, so that a compiled program runs it between phases.
+DAY_DECAY = "w_init + (w - w_init) * day_keep"
+# The weights at the end of phase k, read after the whole schedule has run.
+SNAPSHOT = "w_after_{k} : volt\n"
+
+# Start below threshold, spread so the first milliseconds are not synchronous.
+V_INIT = "v_reset + rand() * (v_th - v_reset)"
