@@ -44,7 +44,7 @@ def simulate_seeds(params: Parameters | dict | None, seeds: Iterable[int]) -> It
             start = time.perf_counter()
             cell = plan(params, seed)
             with backend.run(seed, cell) as done:
-                ds = measure.to_dataset(done.model, params, done.record, cell.ages(params))
+                ds = measure.to_dataset(done.model, params, cell.controls, cell.ages(params))
                 ds = ds.copy(deep=True)  # nothing may point into a compiled run's files
             ds.attrs.update(provenance.attributes(params, seed, time.perf_counter() - start))
             ds.attrs.update(done.attrs)

@@ -1,7 +1,8 @@
 """Measurements from a finished run: recall, replay content, weights, rates, a raster sample.
 
-Everything here is computed from recorded spikes and weights; nothing is assumed from the
-schedule (the memory an SWR reactivated is the index assembly that fired most in its window).
+Everything here is computed from recorded spikes and weights. The ``swr_*`` variables score the
+schedule's planned ripples (the index assembly that fired most in each planned window); the
+``event_*`` variables are events detected from spikes alone (:mod:`.activity`).
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ import brian2 as b2
 import numpy as np
 import xarray as xr
 
-from consolidation.model import variables
+from consolidation.model import activity, variables
 from consolidation.model.controls import CONDITIONS
 
 if TYPE_CHECKING:
-    from consolidation.model.controls import Record
+    from consolidation.model.controls import Controls, Record
     from consolidation.model.network import Model
     from consolidation.model.parameters import Parameters
 
@@ -157,8 +158,9 @@ def raster_sample(model: Model, params: Parameters, record: Record) -> dict[str,
     }
 
 
-def to_dataset(model: Model, params: Parameters, record: Record, ages: list[int]) -> xr.Dataset:
+def to_dataset(model: Model, params: Parameters, controls: Controls, ages: list[int]) -> xr.Dataset:
     """Assemble every measurement into one self-describing Dataset (:mod:`.variables`)."""
+    record = controls.record
     n_mem = params["memory.count"]
     labels = list(dict.fromkeys(t["label"] for t in record.tests))
     scores = recall_scores(model, record)
@@ -179,6 +181,7 @@ def to_dataset(model: Model, params: Parameters, record: Record, ages: list[int]
         **_ripples(model, params, record),
         "population_rate": rates,
         **_up_states(record),
+        **_activity(model, params, controls),
         "raster_time": raster["time"],
         "raster_cell": raster["cell"],
         "raster_population": raster["population"],
@@ -238,6 +241,27 @@ def _ripples(model: Model, params: Parameters, record: Record) -> dict[str, np.n
         "swr_purity": replay["purity"],
         "swr_completion": replay["completion"],
         "swr_cortex_memory": replay["cortex_memory"],
+    }
+
+
+def _activity(model: Model, params: Parameters, controls: Controls) -> dict[str, Any]:
+    """State statistics and spike-detected events (:mod:`.activity`)."""
+    record = controls.record
+    spikes = {g: (*_spikes(model, g), len(model.groups[g])) for g in model.spikes}
+    detect = (
+        params["detect.rate_sigma"] / 1e3,
+        params["detect.threshold_sd"],
+        params["detect.edge_sd"],
+    )
+    inputs = (controls.stimulus["hpc_e"], controls.step)
+    return {
+        **activity.phase_states(spikes, POPULATIONS, record.phases),
+        "down_state_rate": activity.down_state_rate(
+            spikes["ctx_e"], record.phases, record.up_states
+        ),
+        **activity.events(
+            spikes["hpc_e"], model.memories.indices, record.phases, inputs, record.up_states, detect
+        ),
     }
 
 

@@ -95,6 +95,16 @@ SPECS: dict[str, Spec] = {
         "network compiled once per structure into a cached project, each cell run through it)",
         choices=("runtime", "cpp_standalone"),
     ),
+    # --- detection of population events from spikes (model.activity) ---
+    "detect.rate_sigma": _s(
+        5.0, "width of the Gaussian that smooths the hippocampal E rate", "ms", 1.0, 50.0
+    ),
+    "detect.threshold_sd": _s(
+        3.0, "an event's smoothed rate exceeds the phase mean by this many SDs", **POSITIVE
+    ),
+    "detect.edge_sd": _s(
+        1.0, "an event starts and ends where the rate crosses mean + this many SDs", **NONNEG
+    ),
     # --- network sizes ---
     "network.scale": _s(
         1.0,

@@ -85,6 +85,32 @@ CELL = _table(
     ("swr_cortex_memory", ("swr",), "1",
      "pattern with the highest cortical rate in the ripple window"),
     ("population_rate", ("time_bin", "population"), "Hz", "population rate, binned"),
+    # The state and the events as read from spikes (consolidation.model.activity).
+    ("phase_isi_cv", ("phase", "population"), "1",
+     "mean coefficient of variation of inter-spike intervals over cells with >= 3 spikes in "
+     "the phase (NaN: spikes not recorded)"),
+    ("phase_synchrony", ("phase", "population"), "1",
+     "Golomb's chi of the cells' spike counts in 5 ms bins in the phase (0: independent, "
+     "1: identical; NaN: spikes not recorded)"),
+    ("down_state_rate", (), "Hz", "cortical E rate outside slow-oscillation up states in sleep"),
+    ("event_onset", ("event",), "s",
+     "onset of a hippocampal E population event detected from spikes in an offline phase"),
+    ("event_duration", ("event",), "s", "length of the detected event"),
+    ("event_phase", ("event",), "1", "position of the event's phase in the schedule"),
+    ("event_memory", ("event",), "1",
+     "memory whose index fired most above background in the event, counting no externally "
+     "driven cell (-1: none above background)"),
+    ("event_margin", ("event",), "1",
+     "winner's background-corrected rate over the runner-up's (inf: runner-up at or below "
+     "background)"),
+    ("event_purity", ("event",), "1",
+     "fraction of the event's counted hippocampal E spikes from the winning index"),
+    ("event_in_up_state", ("event",), "1", "the event starts in a slow-oscillation up state"),
+    ("event_wins", ("memory",), "1", "detected events the memory won with margin > 2"),
+    ("event_count", (), "1", "hippocampal population events detected in the offline phases"),
+    ("event_single_fraction", (), "1", "fraction of detected events with margin > 2"),
+    ("event_up_fraction", (), "1", "fraction of detected events that start in up states"),
+    ("event_rate_up", (), "Hz", "detected events starting in up states per second of up state"),
     ("up_start", ("up_state",), "s", "slow-oscillation up state start"),
     ("up_end", ("up_state",), "s", "slow-oscillation up state end"),
     ("raster_time", ("spike",), "s", "spike time (raster sample)"),

@@ -1,0 +1,220 @@
+"""What the spikes say about the network's state and its events, read as an experimenter would.
+
+Nothing here reads the schedule's plan of events: population events are threshold crossings of
+the smoothed hippocampal E rate, and an event's content is the index whose cells fire most above
+the background. Only the external input is known to the measure, so that cells driven from
+outside are not counted as replay. The state statistics are the usual ones for a cortical state:
+the irregularity of single cells (CV of inter-spike intervals; Poisson firing gives 1) and the
+synchrony of the population (Golomb's chi: 0 for independent cells, 1 for identical ones;
+Golomb 2007, Scholarpedia 2:1347).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+RATE_STEP = 1e-3  # s: the grid of the smoothed population rate
+SYNCHRONY_BIN = 5e-3  # s: spike counts per cell in bins of this width for chi
+MIN_SPIKES_CV = 3  # a cell's ISI CV needs at least two intervals
+
+
+def isi_cv(cells: np.ndarray, times: np.ndarray, start: float, end: float) -> float:
+    """Mean over cells (with >= 3 spikes in [start, end)) of the CV of their inter-spike
+    intervals; NaN when no cell fired often enough."""
+    sel = (times >= start) & (times < end)
+    cells, times = cells[sel], times[sel]
+    order = np.lexsort((times, cells))
+    cells, times = cells[order], times[order]
+    cvs = []
+    for cell in np.unique(cells):
+        t = times[cells == cell]
+        if t.size >= MIN_SPIKES_CV:
+            isi = np.diff(t)
+            cvs.append(isi.std() / isi.mean() if isi.mean() > 0 else np.nan)
+    return float(np.nanmean(cvs)) if cvs else np.nan
+
+
+def synchrony(cells: np.ndarray, times: np.ndarray, n: int, start: float, end: float) -> float:
+    """Golomb's chi over the cells' binned spike counts: sqrt(variance of the population mean /
+    mean variance of a cell). About 1/sqrt(n) for independent cells; NaN when nothing fired."""
+    bins = max(1, int(round((end - start) / SYNCHRONY_BIN)))
+    sel = (times >= start) & (times < end)
+    k = np.minimum(((times[sel] - start) / SYNCHRONY_BIN).astype(int), bins - 1)
+    counts = np.zeros((n, bins))
+    np.add.at(counts, (cells[sel], k), 1)
+    single = counts.var(axis=1).mean()
+    if single == 0:
+        return np.nan
+    return float(np.sqrt(counts.mean(axis=0).var() / single))
+
+
+def smoothed_rate(
+    times: np.ndarray, n: int, start: float, end: float, sigma: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """(time, rate in Hz per cell): the population's spikes on a 1 ms grid, smoothed with a
+    Gaussian of width `sigma` (s)."""
+    steps = max(1, int(round((end - start) / RATE_STEP)))
+    sel = (times >= start) & (times < end)
+    k = np.minimum(((times[sel] - start) / RATE_STEP).astype(int), steps - 1)
+    counts = np.bincount(k, minlength=steps) / (n * RATE_STEP)
+    half = int(np.ceil(4 * sigma / RATE_STEP))
+    x = np.arange(-half, half + 1) * RATE_STEP
+    kernel = np.exp(-0.5 * (x / sigma) ** 2)
+    rate = np.convolve(counts, kernel / kernel.sum(), mode="same")
+    return start + (np.arange(steps) + 0.5) * RATE_STEP, rate
+
+
+def detect_events(
+    t: np.ndarray, rate: np.ndarray, threshold_sd: float, edge_sd: float
+) -> list[tuple[float, float]]:
+    """Population events as (onset, end) in s: stretches where the smoothed rate exceeds its
+    mean by `edge_sd` standard deviations and somewhere by `threshold_sd` (ripple detection on
+    an envelope, with the rate in place of the ripple band)."""
+    if rate.size == 0 or rate.std() == 0:
+        return []
+    mean, sd = rate.mean(), rate.std()
+    above = np.concatenate(([False], rate > mean + edge_sd * sd, [False]))
+    edges = np.flatnonzero(np.diff(above.astype(int)))
+    events = []
+    for on, off in zip(edges[::2], edges[1::2], strict=True):
+        if rate[on:off].max() > mean + threshold_sd * sd:
+            events.append((float(t[on] - RATE_STEP / 2), float(t[off - 1] + RATE_STEP / 2)))
+    return events
+
+
+@dataclass
+class Content:
+    """What one event replayed: the winning index, its margin and purity."""
+
+    memory: int  # -1: no index above background
+    margin: float  # winner's corrected rate / runner-up's (inf: runner-up at background or below)
+    purity: float  # fraction of the counted spikes from the winner's index
+
+
+def event_content(
+    counts: np.ndarray, duration: float, indices: np.ndarray, counted: np.ndarray
+) -> Content:
+    """The content of one event from its per-cell spike counts.
+
+    counts: spikes per hippocampal E cell in the event; indices: (memory, cell) membership;
+    counted: cells that may count (not driven from outside during the event). An index's rate is
+    its counted cells' mean rate minus the mean rate of counted cells in no index.
+    """
+    rate = counts / duration
+    background_cells = counted & ~indices.any(axis=0)
+    background = rate[background_cells].mean() if background_cells.any() else 0.0
+    corrected = np.array(
+        [rate[idx & counted].mean() - background if (idx & counted).any() else -np.inf
+         for idx in indices]
+    )  # fmt: skip
+    order = np.argsort(corrected)[::-1]
+    winner = int(order[0])
+    if not np.isfinite(corrected[winner]) or corrected[winner] <= 0:
+        return Content(-1, np.nan, 0.0)
+    runner_up = corrected[order[1]] if len(order) > 1 else -np.inf
+    margin = corrected[winner] / runner_up if runner_up > 0 else np.inf
+    total = counts[counted].sum()
+    purity = counts[indices[winner] & counted].sum() / total if total else 0.0
+    return Content(winner, float(margin), float(purity))
+
+
+SINGLE_WINNER = 2.0  # an event has a single winner when its margin exceeds this
+EVENT_PHASES = ("sleep", "wake")  # phases searched for events: the offline ones
+
+
+def driven(stimulus: np.ndarray, step: float, start: float, end: float) -> np.ndarray:
+    """Cells with external input at any time in [start, end) (stimulus: (steps, cells) Hz)."""
+    first = int(np.floor(start / step))
+    last = max(first + 1, int(np.ceil(end / step)))
+    return (stimulus[first:last] > 0).any(axis=0)
+
+
+def in_windows(t: np.ndarray, windows: list[tuple[float, float]]) -> np.ndarray:
+    """Which of the times `t` fall inside any of the (start, end) windows."""
+    inside = np.zeros(np.shape(t), dtype=bool)
+    for start, end in windows:
+        inside |= (t >= start) & (t < end)
+    return inside
+
+
+def phase_states(
+    spikes: dict[str, tuple[np.ndarray, np.ndarray, int]],
+    populations: tuple[str, ...],
+    phases: list[dict],
+) -> dict[str, np.ndarray]:
+    """ISI CV and synchrony per (phase, population); NaN where no spikes are recorded."""
+    shape = (len(phases), len(populations))
+    cv, chi = np.full(shape, np.nan), np.full(shape, np.nan)
+    for k, phase in enumerate(phases):
+        for j, pop in enumerate(populations):
+            if pop in spikes:
+                cells, times, n = spikes[pop]
+                cv[k, j] = isi_cv(cells, times, phase["start"], phase["end"])
+                chi[k, j] = synchrony(cells, times, n, phase["start"], phase["end"])
+    return {"phase_isi_cv": cv, "phase_synchrony": chi}
+
+
+def down_state_rate(
+    spikes: tuple[np.ndarray, np.ndarray, int],
+    phases: list[dict],
+    up_states: list[tuple[float, float]],
+) -> float:
+    """Mean rate (Hz) of a population outside up states during sleep; NaN without sleep."""
+    cells, times, n = spikes
+    sleep = [(p["start"], p["end"]) for p in phases if p["kind"] == "sleep"]
+    down = sum(end - start for start, end in sleep) - sum(end - start for start, end in up_states)
+    if not sleep or down <= 0:
+        return np.nan
+    count = np.count_nonzero(in_windows(times, sleep) & ~in_windows(times, up_states))
+    return float(count / (n * down))
+
+
+def events(
+    hpc: tuple[np.ndarray, np.ndarray, int],
+    indices: np.ndarray,
+    phases: list[dict],
+    inputs: tuple[np.ndarray, float],
+    up_states: list[tuple[float, float]],
+    detect: tuple[float, float, float],
+) -> dict[str, np.ndarray]:
+    """Population events of the hippocampal E cells in the offline phases, with their content.
+
+    hpc: (cell, time, n) of the spikes; inputs: (stimulus (steps, cells) in Hz, its step in s);
+    detect: (smoothing sigma in s, threshold SDs, edge SDs).
+    """
+    cells, times, n = hpc
+    stimulus, step = inputs
+    sigma, threshold_sd, edge_sd = detect
+    rows = []
+    for k, phase in enumerate(phases):
+        if phase["kind"] not in EVENT_PHASES:
+            continue
+        t, rate = smoothed_rate(times, n, phase["start"], phase["end"], sigma)
+        for on, off in detect_events(t, rate, threshold_sd, edge_sd):
+            counts = np.bincount(cells[(times >= on) & (times < off)], minlength=n)
+            c = event_content(counts, off - on, indices, ~driven(stimulus, step, on, off))
+            rows.append((on, off - on, k, c.memory, c.margin, c.purity))
+    columns = list(zip(*rows, strict=True)) or [()] * 6
+    onset, duration, phase, memory, margin, purity = (np.asarray(c) for c in columns)
+    memory = memory.astype(int)
+    single = np.nan_to_num(margin.astype(float), nan=0.0) > SINGLE_WINNER
+    in_up = in_windows(onset.astype(float), up_states)
+    up_time = sum(end - start for start, end in up_states)
+    return {
+        "event_onset": onset.astype(float),
+        "event_duration": duration.astype(float),
+        "event_phase": phase.astype(int),
+        "event_memory": memory,
+        "event_margin": margin.astype(float),
+        "event_purity": purity.astype(float),
+        "event_in_up_state": in_up,
+        "event_wins": np.array(
+            [np.count_nonzero(single & (memory == m)) for m in range(len(indices))]
+        ),
+        "event_count": len(rows),
+        "event_single_fraction": single.mean() if rows else np.nan,
+        "event_up_fraction": in_up.mean() if rows else np.nan,
+        "event_rate_up": in_up.sum() / up_time if up_time > 0 else np.nan,
+    }

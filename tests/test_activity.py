@@ -1,0 +1,95 @@
+"""The measures of state and events from spikes, on spike trains whose answer is known."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from consolidation.model import activity
+
+N, T = 100, 10.0  # cells, seconds
+
+
+def poisson(rng, n: int, rate: float, duration: float, start: float = 0.0):
+    """Independent Poisson trains: (cell, time) sorted by time."""
+    counts = rng.poisson(rate * duration, size=n)
+    cells = np.repeat(np.arange(n), counts)
+    times = start + rng.uniform(0, duration, size=cells.size)
+    order = np.argsort(times)
+    return cells[order], times[order]
+
+
+def test_isi_cv_is_one_for_poisson_and_zero_for_clocks():
+    rng = np.random.default_rng(1)
+    cells, times = poisson(rng, N, 20.0, T)
+    assert activity.isi_cv(cells, times, 0, T) == pytest.approx(1.0, abs=0.05)
+    clock_times = np.tile(np.arange(0, T, 0.05), N) + np.repeat(rng.uniform(0, 0.05, N), 200)
+    clock_cells = np.repeat(np.arange(N), 200)
+    assert activity.isi_cv(clock_cells, clock_times, 0, T) < 0.01
+    assert np.isnan(activity.isi_cv(cells, times, T, T + 1))  # no spikes there
+
+
+def test_synchrony_tells_independent_from_locked_cells():
+    rng = np.random.default_rng(2)
+    cells, times = poisson(rng, N, 10.0, T)
+    assert activity.synchrony(cells, times, N, 0, T) < 0.2  # about 1/sqrt(N)
+    shared = np.sort(rng.uniform(0, T, size=100))  # every cell fires at the same times
+    locked_cells, locked_times = np.repeat(np.arange(N), shared.size), np.tile(shared, N)
+    assert activity.synchrony(locked_cells, locked_times, N, 0, T) == pytest.approx(1.0)
+
+
+def test_events_are_found_where_bursts_were_put_and_nowhere_else():
+    rng = np.random.default_rng(3)
+    cells, times = poisson(rng, N, 2.0, T)
+    onsets = [1.0, 3.5, 6.2, 8.8]
+    for onset in onsets:  # 40 cells fire 3 spikes each within 30 ms
+        burst_cells = np.repeat(np.arange(40), 3)
+        cells = np.concatenate([cells, burst_cells])
+        times = np.concatenate([times, onset + rng.uniform(0, 0.03, burst_cells.size)])
+    t, rate = activity.smoothed_rate(times, N, 0, T, 0.005)
+    found = activity.detect_events(t, rate, threshold_sd=3, edge_sd=1)
+    assert len(found) == len(onsets)
+    for (on, off), onset in zip(found, onsets, strict=True):
+        assert onset - 0.02 < on < onset + 0.01 and onset + 0.02 < off < onset + 0.06
+
+
+def test_the_content_is_the_index_above_background_and_driven_cells_do_not_count():
+    indices = np.zeros((3, 60), dtype=bool)
+    for m in range(3):
+        indices[m, m * 10 : (m + 1) * 10] = True  # cells 30-59 are in no index
+    counts = np.zeros(60)
+    counts[0:10] = 1  # index 0: 1 spike per cell (driven from outside)
+    counts[10:20] = 4  # index 1 wins among the counted cells
+    counts[20:30] = 2
+    counts[30:60] = 1  # background
+    counted = np.ones(60, dtype=bool)
+    counted[0:10] = False
+    counts[0:10] = 9  # the driven cells fire most, but do not count
+    content = activity.event_content(counts, 0.05, indices, counted)
+    assert content.memory == 1
+    assert content.margin == pytest.approx((4 - 1) / (2 - 1))
+    assert content.purity == pytest.approx(40 / (40 + 20 + 30))
+    silent = activity.event_content(np.ones(60), 0.05, indices, np.ones(60, dtype=bool))
+    assert silent.memory == -1  # nothing above background
+
+
+def test_the_events_summary_counts_wins_up_states_and_driven_cells():
+    rng = np.random.default_rng(4)
+    indices = np.zeros((2, N), dtype=bool)
+    indices[0, :20], indices[1, 20:40] = True, True
+    cells, times = poisson(rng, N, 1.0, T)
+    for onset, index in ((2.0, 0), (5.0, 1), (7.0, 1)):
+        burst = np.repeat(np.flatnonzero(indices[index]), 4)
+        cells = np.concatenate([cells, burst])
+        times = np.concatenate([times, onset + rng.uniform(0, 0.03, burst.size)])
+    stimulus = np.zeros((int(T / 0.01), N))
+    stimulus[700:710, :40] = 100.0  # the third burst coincides with input to both indices
+    phases = [{"kind": "encode", "start": 0, "end": 1}, {"kind": "sleep", "start": 1, "end": T}]
+    out = activity.events(
+        (cells, times, N), indices, phases, (stimulus, 0.01), [(4.9, 5.5)], (0.005, 3, 1)
+    )
+    assert list(out["event_memory"]) == [0, 1, -1]
+    assert list(out["event_wins"]) == [1, 1]
+    assert list(out["event_in_up_state"]) == [False, True, False]
+    assert out["event_rate_up"] == pytest.approx(1 / 0.6)
+    assert list(out["event_phase"]) == [1, 1, 1]
