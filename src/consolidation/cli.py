@@ -67,13 +67,21 @@ def summarize(ds) -> str:
             f"ctx-match={(ds.swr_cortex_memory == ds.swr_memory).mean().item():.2f} "
             f"replays/memory={ds.replay_count.values}"
         )
+    lines.append(
+        f"  events (from spikes) n={ds.event_count.item()} "
+        f"single={ds.event_single_fraction.item():.2f} in-up={ds.event_up_fraction.item():.2f} "
+        f"per-s-up={ds.event_rate_up.item():.2f} wins/memory={ds.event_wins.values} "
+        f"down-state ctx rate {ds.down_state_rate.item():.2f} Hz"
+    )
     for phase in ds.phase.values:
         d = ds.sel(phase=phase)
+        e = d.sel(population=["ctx_e", "hpc_e"])
         lines.append(
             f"  {phase:14s} w_in {d.weight_within.mean().item():.3f} "
             f"w_btw {d.weight_between.item():.3f} hpc_in {d.hpc_weight_within.mean().item():.2f} "
             f"bind {d.binding_weight.mean().item():.2f} rates "
-            f"{np.round(d.phase_rate.values, 1)}"
+            f"{np.round(d.phase_rate.values, 1)} cv(E) {np.round(e.phase_isi_cv.values, 2)} "
+            f"chi(E) {np.round(e.phase_synchrony.values, 2)}"
         )
     lines.append(
         f"  max rate {ds.max_population_rate.item():.0f} Hz, wall {ds.attrs['wall_time_s']:.1f} s"
