@@ -21,8 +21,7 @@ import brian2 as b2
 import numpy as np
 
 from consolidation.backends import provenance
-from consolidation.model import measure
-from consolidation.model.controls import Controls, Record, plan_schedule
+from consolidation.model.controls import Controls, plan_schedule
 from consolidation.model.memories import Memories, draw_memories
 from consolidation.model.network import Model
 from consolidation.model.parameters import Parameters
@@ -76,11 +75,10 @@ def forget_objects() -> None:
 
 @dataclass
 class Finished:
-    """A simulated cell, ready to be measured: the network, what the schedule did, and the
+    """A simulated cell, ready to be measured: the network after the whole schedule, and the
     backend's own dataset attributes (e.g. compile and run times)."""
 
     model: Model
-    record: Record
     attrs: dict[str, Any] = field(default_factory=dict)
 
 
@@ -122,8 +120,3 @@ def run_schedule(
         elif phase["phase"] == "day":
             model.end_day()
         model.snapshot(k)
-
-
-def weights(model: Model, cell: Plan) -> list[dict[str, Any]]:
-    """The weight summaries at the end of each phase, from the snapshots (after the run)."""
-    return [measure.weight_summary(model, f"w_after_{k}") for k in range(len(cell.phases))]

@@ -15,7 +15,6 @@ from consolidation.backends.base import (
     configure_brian,
     forget_objects,
     run_schedule,
-    weights,
 )
 from consolidation.model.network import Model, build_network
 from consolidation.model.parameters import Parameters
@@ -43,5 +42,4 @@ class Runtime(Backend):
         signals = cell.controls.timed_arrays()
         model = build_network(self.params, cell.memories, signals, len(cell.phases))
         run_schedule(model, self.params, cell, lambda m: downscale(self.params, m))
-        cell.controls.record.weights = weights(model, cell)
-        yield Finished(model, cell.controls.record)
+        yield Finished(model)

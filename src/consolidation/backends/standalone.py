@@ -45,7 +45,6 @@ from consolidation.backends.base import (
     forget_objects,
     plan,
     run_schedule,
-    weights,
 )
 from consolidation.backends.projects import (
     SEED_VARIABLE,
@@ -180,12 +179,10 @@ class Standalone(Backend):
             run_s = run_project(self.project, seed, results, args)
             model: Model = self.program.model
             model.memories = cell.memories  # the seed's own (the network does not hold them)
-            record = cell.controls.record
-            record.weights = weights(model, cell)
             attrs = {"standalone_key": self.key, **once, "standalone_run_s": float(run_s)}
             attrs["standalone_batch_position"] = self.position
             self.position += 1
-            yield Finished(model, record, attrs)
+            yield Finished(model, attrs)
         finally:
             if results is not None:
                 shutil.rmtree(results, ignore_errors=True)

@@ -40,7 +40,6 @@ class Record:
     """What the schedule does and when; turned into the Dataset's coordinates afterwards."""
 
     phases: list[dict[str, Any]] = field(default_factory=list)  # name, kind, start, end (s)
-    weights: list[dict[str, Any]] = field(default_factory=list)  # one snapshot per phase
     tests: list[dict[str, Any]] = field(default_factory=list)  # label, memory, condition, window
     swrs: list[dict[str, Any]] = field(default_factory=list)  # onset, seed memory, disrupted
     up_states: list[tuple[float, float]] = field(default_factory=list)

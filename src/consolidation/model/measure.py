@@ -34,8 +34,8 @@ def _pair_masks(model: Model, pathway: str, pre: np.ndarray, post: np.ndarray) -
 def weight_summary(model: Model, variable: str = "w") -> dict[str, Any]:
     """Mean weights (mV) after a phase: within each pattern, between patterns, bindings.
 
-    `variable`: the synaptic variable holding the weights (a snapshot taken after the phase
-    when the whole schedule runs before anything is read, as in cpp_standalone).
+    `variable`: the synaptic variable holding the weights (``w_after_<k>``: the snapshot the
+    network took at the end of phase k, :meth:`..network.Model.snapshot`).
     """
     mem = model.memories
     w = {k: np.asarray(getattr(s, variable)[:]) / 1e-3 for k, s in model.plastic.items()}
@@ -176,7 +176,7 @@ def to_dataset(model: Model, params: Parameters, controls: Controls, ages: list[
         - recall[..., CONDITIONS.index("lesioned")],
         "memory_age": np.array(ages),
         "cued": np.isin(np.arange(n_mem), params["sleep.cued_memories"]).astype(np.int8),
-        **_weights(record),
+        **_weights(model, len(record.phases)),
         **_phases(record, t_bins, rates),
         **_ripples(model, params, record),
         "population_rate": rates,
@@ -204,8 +204,9 @@ def to_dataset(model: Model, params: Parameters, controls: Controls, ages: list[
     return ds
 
 
-def _weights(record: Record) -> dict[str, np.ndarray]:
-    w = record.weights
+def _weights(model: Model, phases: int) -> dict[str, np.ndarray]:
+    """The weight summaries at the end of each phase, from the network's snapshots."""
+    w = [weight_summary(model, f"w_after_{k}") for k in range(phases)]
     return {
         "weight_within": np.array([x["within"] for x in w]),
         "weight_between": np.array([x["between"] for x in w]),
