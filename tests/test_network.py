@@ -54,3 +54,35 @@ def test_acetylcholine_blocks_part_of_the_hippocampal_adaptation(
         # a reset applies its jump after the decay step of that time step
         expected = jump * np.sum(np.exp(-(duration - t - dt) / tau))
         assert float(cells.a[i] / b2.mV) == pytest.approx(float(expected / b2.mV), rel=0.01)
+
+
+def test_every_constant_of_the_network_is_a_run_time_value(numpy_target):
+    """A compiled program holds zeros for the network's constants and reads them at run time
+    (backends/standalone.py): a constant the network sets without recording it in its
+    Constants would stay zero there. Every shared constant of every object must be recorded,
+    and with placeholders be 0."""
+    from brian2.core.variables import ArrayVariable
+
+    from consolidation.backends.base import plan
+    from consolidation.model.network import build_network
+
+    b2.start_scope()
+    params = Parameters.from_overrides({"network.scale": 0.1})
+    cell = plan(params, 0)
+    signals = cell.controls.timed_arrays()
+    model = build_network(params, cell.memories, signals, len(cell.phases), placeholders=True)
+    recorded = {(obj.name, name) for obj, name in model.constants.values}
+    shared = {
+        (obj.name, name)
+        for obj in model.net.objects
+        for name, var in getattr(obj, "variables", {}).items()
+        if isinstance(var, ArrayVariable)
+        and var.owner.name == obj.name  # not a pre/post view
+        and var.scalar
+        and var.constant
+        and not var.read_only
+    }
+    assert shared, "the network has shared constants"
+    assert shared <= recorded, sorted(shared - recorded)
+    for obj, name in model.constants.values:
+        assert np.all(np.asarray(getattr(obj, name)) == 0), (obj.name, name)

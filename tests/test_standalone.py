@@ -2,7 +2,7 @@
 
 Real brian2 at network scale 0.2 with a 1 s night; cells run in new processes, as workflow
 jobs do, each against its own cache directory (CONSOLIDATION_CACHE). The fixture's compile
-takes 1-2 minutes on 2 cores, as does the second fresh build.
+takes 1-2 minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -116,18 +116,17 @@ def test_cached_project_gives_bit_identical_dataset(fresh_a):
     assert "main" in (projects(cache)[0] / "compile.log").read_text()
 
 
-def test_run_time_values_share_one_project_and_match_a_fresh_build(fresh_a, tmp_path):
+def test_run_time_values_share_one_project(fresh_a, tmp_path):
+    """B's own build would generate the very same files (the program holds zeros for every
+    value, test_network.py checks that each constant is one), so B runs through A's project;
+    that its values reach the binary, tests/test_driver.py checks against references."""
     fresh, cache = fresh_a
     cached_b = run_cell(CELL_B, 1, tmp_path / "b_cached.nc", cache)
     assert cached_b.attrs["standalone_compile_s"] == 0  # no second compile...
     assert [p.name for p in projects(cache)] == [fresh.attrs["standalone_key"]]  # ...one project
     assert not fresh["recall"].equals(cached_b["recall"])  # the values reached the binary
-    # B's own fresh build (its values compiled in as literals) gives the same dataset.
-    other = tmp_path / "cache_b"
-    fresh_b = run_cell(CELL_B, 1, tmp_path / "b_fresh.nc", other)
-    assert fresh_b.attrs["standalone_compile_s"] > 0
-    assert fresh_b.attrs["standalone_key"] == cached_b.attrs["standalone_key"]
-    assert_same(fresh_b, cached_b)
+    params = {k: v for k, v in cached_b.attrs.items() if k.startswith("param.")}
+    assert params["param.cell.tau_e"] == CELL_B["cell.tau_e"]
 
 
 BATCH = """
