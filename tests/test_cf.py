@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-REFERENCE = Path(__file__).resolve().parent / "data" / "reference"
 CHECKER = Path(sys.executable).with_name("compliance-checker")
 
 pytestmark = pytest.mark.slow
@@ -38,19 +37,7 @@ def cf_errors(path: Path, tmp_path: Path) -> list[str]:
     ]
 
 
-def test_a_cell_dataset_has_no_cf_error(tmp_path):
-    from consolidation import simulate
-    from consolidation.results.io import write_netcdf
-
-    sys.path.insert(0, str(REFERENCE))
-    from make import CELL, SEED
-
-    path = tmp_path / "cell.nc"
-    write_netcdf(simulate(CELL, SEED), path)
-    assert cf_errors(path, tmp_path) == []
-
-
-def test_study_datasets_have_no_cf_error(finished, tmp_path):
+def test_study_and_cell_datasets_have_no_cf_error(finished, tmp_path):
     workdir, _, _ = finished
     studies = sorted((workdir / "results").glob("*/*.nc"))
     cells = sorted((workdir / "results").glob("*/cells/**/seed~*.nc"))[:2]
