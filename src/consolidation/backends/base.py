@@ -2,10 +2,9 @@
 
 A cell is planned once, the same way for every backend: one seed split into independent streams
 for the network's wiring and noise (brian2's own seed), the memories, and the schedule's events.
-A backend (:class:`Backend`) turns a plan into a finished network; the phase loop
-(:func:`run_schedule`) is the same for all, each backend supplying what a downscaling is on its
-device; the day decay and the weight snapshots are the network's own
-statements, the same on every device.
+A backend (:class:`Backend`) turns a plan into a finished network. The phase loop
+(:func:`run_schedule`) is the same for all: the day decay and the weight snapshots are the
+network's own statements, and a backend supplies only what a downscaling is on its device.
 """
 
 from __future__ import annotations

@@ -115,6 +115,8 @@ class Program:
         args = []
         for (obj, name), value in self.model.constants.values.items():
             number = np.asarray(value, dtype=obj.variables[name].dtype)
+            if number.size != 1:  # an array would go through a file, like the signals
+                raise NotImplementedError(f"{obj.name}.{name}: only single values are passed")
             args.append(f"{obj.name}.{name}={number.item()!r}")
         for name, ta in controls.timed_arrays().items():
             built = self.signals[name]
