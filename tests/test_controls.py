@@ -53,3 +53,38 @@ def test_ripple_seeds_cycle_over_the_stored_memories():
     _, independent = plan({**common, "sleep.swr_seed_order": "independent"})
     drawn = [s["seed_memory"] for s in independent.record.swrs]
     assert set(drawn) <= {0, 1, 2} and drawn != [s["seed_memory"] for s in controls.record.swrs]
+
+
+RACE = {
+    "sleep.duration": 4.0,
+    "sleep.swr_seed_source": "none",
+    "sleep.swr_shape": "ramp",
+    "sleep.swr_excitability": 30.0,
+    "sleep.swr_duration": 80.0,
+    "sleep.plasticity_delay": 20.0,
+}
+
+
+def test_a_race_to_threshold_names_no_memory():
+    """With no seed kick the plan drives no hippocampal cell in sleep and names no memory: every
+    ripple is the same linear ramp to all hippocampal E cells, the learning window after it."""
+    phases, controls = plan(RACE)
+    (night,) = [p for p in controls.record.phases if p["kind"] == "sleep"]
+    k0, k1 = (round(night[t] / controls.step) for t in ("start", "end"))
+    assert not controls.stimulus["hpc_e"][k0:k1].any()
+    swrs = controls.record.swrs
+    assert swrs and all(s["seed_memory"] == -1 for s in swrs)
+    ramp = 0.030 * np.arange(1, 9) / 8  # 8 control steps of 10 ms, up to 30 mV
+    onsets = [round(s["onset"] / controls.step) for s in swrs]
+    for k in onsets:
+        np.testing.assert_allclose(controls.hippocampus_offset[k : k + 8], ramp)
+    k = onsets[0]  # the first ripple's window is not the tail of an earlier one
+    learning = np.flatnonzero(controls.plasticity[k : k + 12, 0] > 1)
+    np.testing.assert_array_equal(learning, np.arange(2, 10))  # 20 ms after the onset, 80 ms
+
+
+def test_the_step_excitability_is_unchanged_by_the_ramp_option():
+    _, step = plan({**RACE, "sleep.swr_shape": "step"})
+    for s in step.record.swrs:
+        k = round(s["onset"] / step.step)
+        np.testing.assert_allclose(step.hippocampus_offset[k : k + 8], 0.030)

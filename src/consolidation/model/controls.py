@@ -180,19 +180,29 @@ class Planner:
         c.stimulus["hpc_e"][self.span(k, p["sleep.swr_seed_duration"] / 1e3)] = (
             p["sleep.swr_seed_rate"] * seeds
         )
-        c.hippocampus_offset[self.span(k, p["sleep.swr_duration"] / 1e3)] += (
-            p["sleep.swr_excitability"] / 1e3
-        )
+        excited = self.span(k, p["sleep.swr_duration"] / 1e3)
+        c.hippocampus_offset[excited] += self.excitability()[: len(c.hippocampus_offset[excited])]
         window = p["sleep.plasticity_window"] / 1e3
+        k_learn = k + self.steps(p["sleep.plasticity_delay"] / 1e3)
         if disrupted:
             delay = self.steps(p["sleep.disruption_delay"] / 1e3)
             c.hippocampus_offset[self.span(k + delay, window - delay * self.step)] -= (
                 p["sleep.disruption_depth"] / 1e3
             )
-        c.plasticity[self.span(k, window), CTX_LEARNING] = p["sleep.plasticity_gain"]
+        c.plasticity[self.span(k_learn, window), CTX_LEARNING] = p["sleep.plasticity_gain"]
         c.record.swrs.append(
             {"onset": k * self.step, "seed_memory": seed_memory, "disrupted": disrupted}
         )
+
+    def excitability(self) -> np.ndarray:
+        """The ripple's depolarisation of hippocampal E cells (V), per control step: a step, or
+        a linear ramp from 0 to its height (the first index to reach threshold wins)."""
+        p = self.p
+        height = p["sleep.swr_excitability"] / 1e3
+        steps = self.steps(p["sleep.swr_duration"] / 1e3)
+        if p["sleep.swr_shape"] == "step":
+            return np.full(steps, height)
+        return height * (np.arange(steps) + 1) / steps
 
     def choose_seed(self) -> tuple[int, np.ndarray]:
         """The cells that start a ripple: part of one stored memory's index, or random cells.
@@ -207,6 +217,8 @@ class Planner:
         n_hpc = mem.indices.shape[1]
         k = max(1, round(p["sleep.swr_seed_fraction"] * mem.indices[0].sum()))
         cued = [m for m in p["sleep.cued_memories"] if m in self.encoded]
+        if p["sleep.swr_seed_source"] == "none":
+            return -1, np.zeros(n_hpc, dtype=bool)
         if cued and rng.random() < p["sleep.cue_bias"]:
             memory = int(rng.choice(cued))
         elif p["sleep.swr_seed_source"] == "memory" and self.encoded:

@@ -83,7 +83,10 @@ w = clip(w + eta * plasticity(t, channel) * (k_postsyn * x - c_postsyn), 0*mV, w
 y += 1
 """
 
-STATIC = "w : volt (shared, constant)"
+STATIC = """
+w : volt (shared, constant)
+ach_factor : 1 (shared, constant)    # transmission lost per unit acetylcholine
+"""
 
 # The hippocampus is a temporary store: at a day boundary its pathways keep only part of what
 # they learned. A statement, so that a compiled program runs it between phases.

@@ -110,7 +110,9 @@ def population(
     inhibitory = name.endswith("_i")
     constants.set(
         group,
-        tau_m=params.q("cell.tau_i" if inhibitory else "cell.tau_e"),
+        tau_m=params.q(
+            "hippocampus.tau_i" if name == "hpc_i" else "cell.tau_i" if inhibitory else "cell.tau_e"
+        ),
         v_rest=params.q("cell.v_rest"),
         v_th=params.q("cell.v_threshold"),
         v_reset=params.q("cell.v_reset"),
@@ -162,11 +164,18 @@ def stimulus(
 
 
 def static_projection(
-    source: b2.NeuronGroup, target: b2.NeuronGroup, p: float, sign: int, name: str
+    source: b2.NeuronGroup, target: b2.NeuronGroup, p: float, sign: int, name: str, signals
 ) -> b2.Synapses:
     """A fixed random projection; sign -1 for inhibition (a hyperpolarising jump)."""
     op = "+=" if sign > 0 else "-="
-    syn = b2.Synapses(source, target, STATIC, on_pre=f"v_post {op} w", name=name)
+    syn = b2.Synapses(
+        source,
+        target,
+        STATIC,
+        on_pre=f"v_post {op} (1 - ach_factor * acetylcholine(t)) * w",
+        name=name,
+        namespace={"acetylcholine": signals["acetylcholine"]},
+    )
     syn.connect(p=p, condition="i != j" if source is target else None)
     return syn
 
@@ -316,8 +325,12 @@ def build_network(
     for area, e, i in (("cortex", "ctx_e", "ctx_i"), ("hippocampus", "hpc_e", "hpc_i")):
         p = params[f"{area}.p_inh"]
         for pre, post, sign, weight in ((e, i, +1, "w_ei"), (i, e, -1, "w_ie"), (i, i, -1, "w_ii")):
-            syn = static_projection(groups[pre], groups[post], p, sign, f"{pre}_to_{post}")
-            constants.set(syn, w=params.q(f"{area}.{weight}") / params["network.scale"])
+            name = f"{pre}_to_{post}"
+            syn = static_projection(groups[pre], groups[post], p, sign, name, signals)
+            ach = params["neuromod.ach_hpc_inhibition"] if name == "hpc_i_to_hpc_e" else 0.0
+            constants.set(
+                syn, w=params.q(f"{area}.{weight}") / params["network.scale"], ach_factor=ach
+            )
             static.append(syn)
 
     inputs = [background(g, params) for g in groups.values()]

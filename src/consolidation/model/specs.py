@@ -119,7 +119,7 @@ SPECS: dict[str, Spec] = {
     "network.hpc_i": _s(60, "hippocampal inhibitory cells at scale 1", low=1),
     # --- cells ---
     "cell.tau_e": _s(20.0, "membrane time constant, excitatory cells", "ms", **POSITIVE),
-    "cell.tau_i": _s(10.0, "membrane time constant, inhibitory cells", "ms", **POSITIVE),
+    "cell.tau_i": _s(10.0, "membrane time constant, cortical inhibitory cells", "ms", **POSITIVE),
     "cell.v_rest": _s(-65.0, "resting potential", "mV"),
     "cell.v_threshold": _s(-50.0, "spike threshold", "mV"),
     "cell.v_reset": _s(-65.0, "reset potential", "mV"),
@@ -165,6 +165,9 @@ SPECS: dict[str, Spec] = {
     "hippocampus.w_ei": _s(1.5, "E->I weight", "mV", **NONNEG),
     "hippocampus.w_ie": _s(3.0, "I->E weight (a hyperpolarising jump)", "mV", **NONNEG),
     "hippocampus.w_ii": _s(2.0, "I->I weight (a hyperpolarising jump)", "mV", **NONNEG),
+    "hippocampus.tau_i": _s(
+        10.0, "membrane time constant, hippocampal inhibitory cells", "ms", **POSITIVE
+    ),
     "hippocampus.adaptation": _s(3.0, "spike-triggered adaptation jump, E cells", "mV", **NONNEG),
     "hippocampus.tau_adaptation": _s(500.0, "adaptation decay time", "ms", **POSITIVE),
     "hippocampus.rule": _s("symmetric", "E->E plasticity rule", choices=("symmetric", "bipoo")),
@@ -247,6 +250,12 @@ SPECS: dict[str, Spec] = {
         "(muscarinic block of the slow AHP)",
         **FRACTION,
     ),
+    "neuromod.ach_hpc_inhibition": _s(
+        0.0,
+        "fraction of hippocampal I->E transmission that full ACh suppresses (strong feedback "
+        "inhibition in low-ACh sleep only)",
+        **FRACTION,
+    ),
     "neuromod.dopamine": _s(
         1.0, "novelty/dopamine factor on hippocampal learning during encoding", low=0.0, high=10.0
     ),
@@ -282,8 +291,10 @@ SPECS: dict[str, Spec] = {
     ),
     "sleep.swr_seed_source": _s(
         "memory",
-        "where the seed cells come from: one random memory's index, or any hippocampal E cells",
-        choices=("memory", "random"),
+        "where the seed cells come from: one random memory's index, any hippocampal E cells, or "
+        "none (no kick: the excitability ramp alone starts a ripple, and the network picks "
+        "the index)",
+        choices=("memory", "random", "none"),
     ),
     "sleep.swr_seed_order": _s(
         "cycle",
@@ -297,6 +308,18 @@ SPECS: dict[str, Spec] = {
     "sleep.swr_seed_duration": _s(50.0, "length of the seed kick", "ms", **POSITIVE),
     "sleep.swr_excitability": _s(
         0.0, "depolarisation of all hippocampal E cells during a ripple", "mV", **NONNEG
+    ),
+    "sleep.swr_shape": _s(
+        "step",
+        "the ripple's depolarisation: a step of swr_excitability for swr_duration, or a ramp "
+        "rising linearly from 0 to it over swr_duration (a race to threshold)",
+        choices=("step", "ramp"),
+    ),
+    "sleep.plasticity_delay": _s(
+        0.0,
+        "the cortical plasticity window opens this long after a ripple's onset",
+        "ms",
+        **NONNEG,
     ),
     "sleep.swr_duration": _s(60.0, "length of the ripple excitability window", "ms", **POSITIVE),
     "sleep.plasticity_window": _s(
@@ -356,6 +379,7 @@ TIMED_ON_GRID = (
     "sleep.swr_seed_duration",
     "sleep.swr_duration",
     "sleep.plasticity_window",
+    "sleep.plasticity_delay",
     "sleep.disruption_delay",
 )
 
