@@ -20,6 +20,12 @@ SYNCHRONY_BIN = 5e-3  # s: spike counts per cell in bins of this width for chi
 MIN_SPIKES_CV = 3  # a cell's ISI CV needs at least two intervals
 
 
+def counts(cells: np.ndarray, times: np.ndarray, n: int, start: float, end: float) -> np.ndarray:
+    """Spikes per cell in [start, end)."""
+    sel = (times >= start) & (times < end)
+    return np.bincount(cells[sel], minlength=n)
+
+
 def isi_cv(cells: np.ndarray, times: np.ndarray, start: float, end: float) -> float:
     """Mean over cells (with >= 3 spikes in [start, end)) of the CV of their inter-spike
     intervals; NaN when no cell fired often enough."""
@@ -28,8 +34,7 @@ def isi_cv(cells: np.ndarray, times: np.ndarray, start: float, end: float) -> fl
     order = np.lexsort((times, cells))
     cells, times = cells[order], times[order]
     cvs = []
-    for cell in np.unique(cells):
-        t = times[cells == cell]
+    for t in np.split(times, np.flatnonzero(np.diff(cells)) + 1):  # one train per cell
         if t.size >= MIN_SPIKES_CV:
             isi = np.diff(t)
             cvs.append(isi.std() / isi.mean() if isi.mean() > 0 else np.nan)
@@ -193,8 +198,8 @@ def events(
             continue
         t, rate = smoothed_rate(times, n, phase["start"], phase["end"], sigma)
         for on, off in detect_events(t, rate, threshold_sd, edge_sd):
-            counts = np.bincount(cells[(times >= on) & (times < off)], minlength=n)
-            c = event_content(counts, off - on, indices, ~driven(stimulus, step, on, off))
+            spikes = counts(cells, times, n, on, off)
+            c = event_content(spikes, off - on, indices, ~driven(stimulus, step, on, off))
             rows.append((on, off - on, k, c.memory, c.margin, c.purity))
     columns = list(zip(*rows, strict=True)) or [()] * 6
     onset, duration, phase, memory, margin, purity = (np.asarray(c) for c in columns)

@@ -68,11 +68,6 @@ def _spikes(model: Model, group: str) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(mon.i[:]), np.asarray(mon.t[:] / b2.second)
 
 
-def _counts(cells: np.ndarray, times: np.ndarray, n: int, start: float, end: float) -> np.ndarray:
-    sel = (times >= start) & (times < end)
-    return np.bincount(cells[sel], minlength=n)
-
-
 def recall_scores(model: Model, record: Record) -> dict[tuple[str, int, str], float]:
     """Rate of the uncued rest of a pattern minus the rate of cells outside it (Hz)."""
     mem = model.memories
@@ -81,7 +76,7 @@ def recall_scores(model: Model, record: Record) -> dict[tuple[str, int, str], fl
     out = {}
     for trial in record.tests:
         m = trial["memory"]
-        counts = _counts(cells, times, n, trial["start"], trial["end"])
+        counts = activity.counts(cells, times, n, trial["start"], trial["end"])
         rate = counts / (trial["end"] - trial["start"])
         rest = mem.patterns[m] & ~mem.cues[m]
         out[trial["label"], m, trial["condition"]] = float(
@@ -100,10 +95,10 @@ def replay_events(model: Model, params: Parameters, record: Record) -> dict[str,
     out = {k: [] for k in ("memory", "purity", "completion", "cortex_memory", "hpc_spikes")}
     for event in record.swrs:
         t0 = event["onset"]
-        h = _counts(h_cells, h_times, n_h, t0, t0 + window)
+        h = activity.counts(h_cells, h_times, n_h, t0, t0 + window)
         per_index = mem.indices.astype(int) @ h
         total = h.sum()
-        c = _counts(c_cells, c_times, n_c, t0, t0 + window)
+        c = activity.counts(c_cells, c_times, n_c, t0, t0 + window)
         pattern_rate = (mem.patterns.astype(int) @ c) / mem.patterns.sum(axis=1)
         if total == 0:
             out["memory"].append(-1)
