@@ -1,15 +1,20 @@
 """The planned control signals: what each phase writes, before any simulation."""
 
 import numpy as np
+import pytest
 
-from consolidation.model.controls import plan_schedule
+from consolidation.model.controls import plan_schedule, up_windows
 from consolidation.model.memories import draw_memories
 from consolidation.model.parameters import Parameters
 from consolidation.model.schedule import expand
 
 
+def small(overrides: dict) -> Parameters:
+    return Parameters.from_overrides({"network.scale": 0.2, **overrides})
+
+
 def plan(overrides: dict):
-    params = Parameters.from_overrides({"network.scale": 0.2, **overrides})
+    params = small(overrides)
     phases = expand(params)
     memories = draw_memories(params, np.random.default_rng(0))
     return phases, plan_schedule(params, phases, memories, np.random.default_rng(1))
@@ -38,7 +43,12 @@ def test_ripple_seeds_cycle_over_the_stored_memories():
         {"phase": "sleep"},
         {"phase": "test"},
     ]
-    common = {"memory.count": 3, "sleep.duration": 6.0, "schedule.phases": schedule}
+    common = {
+        "memory.count": 3,
+        "sleep.duration": 6.0,
+        "schedule.phases": schedule,
+        "sleep.swr_seed_source": "memory",
+    }
     _, controls = plan(common)
     nights = [p for p in controls.record.phases if p["kind"] == "sleep"]
     for night, stored in zip(nights, ([0, 1], [0, 1, 2]), strict=True):
@@ -55,26 +65,17 @@ def test_ripple_seeds_cycle_over_the_stored_memories():
     assert set(drawn) <= {0, 1, 2} and drawn != [s["seed_memory"] for s in controls.record.swrs]
 
 
-RACE = {
-    "sleep.duration": 4.0,
-    "sleep.swr_seed_source": "none",
-    "sleep.swr_shape": "ramp",
-    "sleep.swr_excitability": 30.0,
-    "sleep.swr_duration": 80.0,
-    "sleep.plasticity_delay": 20.0,
-}
-
-
-def test_a_race_to_threshold_names_no_memory():
-    """With no seed kick the plan drives no hippocampal cell in sleep and names no memory: every
-    ripple is the same linear ramp to all hippocampal E cells, the learning window after it."""
-    phases, controls = plan(RACE)
+def test_the_default_plan_names_no_memory():
+    """The default night drives no hippocampal cell and names no memory: every ripple drive is
+    the same linear ramp to all hippocampal E cells (a race to threshold), the learning window
+    after it."""
+    phases, controls = plan({"sleep.duration": 4.0})
     (night,) = [p for p in controls.record.phases if p["kind"] == "sleep"]
     k0, k1 = (round(night[t] / controls.step) for t in ("start", "end"))
     assert not controls.stimulus["hpc_e"][k0:k1].any()
     swrs = controls.record.swrs
     assert swrs and all(s["seed_memory"] == -1 for s in swrs)
-    ramp = 0.030 * np.arange(1, 9) / 8  # 8 control steps of 10 ms, up to 30 mV
+    ramp = 0.033 * np.arange(1, 9) / 8  # 8 control steps of 10 ms, up to 33 mV
     onsets = [round(s["onset"] / controls.step) for s in swrs]
     for k in onsets:
         np.testing.assert_allclose(controls.hippocampus_offset[k : k + 8], ramp)
@@ -83,8 +84,45 @@ def test_a_race_to_threshold_names_no_memory():
     np.testing.assert_array_equal(learning, np.arange(2, 10))  # 20 ms after the onset, 80 ms
 
 
+@pytest.mark.parametrize("offline", ["sleep", "wake"])
+def test_the_cue_plays_to_stored_cued_memories_in_up_state_windows(offline):
+    """Targeted reactivation is input to the cortex, never a choice of the planner: the cued
+    memories' cue cells get cue.rate in the up states (awake: windows of the same timing), in
+    turn, once the memory is stored; the hippocampus gets nothing."""
+    schedule = [
+        {"phase": "encode", "memories": [0, 1]},
+        {"phase": offline},
+        {"phase": "encode", "memories": [2]},
+        {"phase": "test"},
+    ]
+    params = {
+        "memory.count": 3,
+        "cue.memories": [0, 2],  # 2 is stored only after the offline phase
+        "sleep.duration": 6.0,
+        "wake.duration": 6.0,
+        "schedule.phases": schedule,
+    }
+    phases, controls = plan(params)
+    memories = draw_memories(small(params), np.random.default_rng(0))
+    (phase,) = [p for p in controls.record.phases if p["kind"] == offline]
+    k0, k1 = (round(phase[t] / controls.step) for t in ("start", "end"))
+    ctx = controls.stimulus["ctx_e"][k0:k1]
+    assert not controls.stimulus["hpc_e"][k0:k1].any()
+    windows = up_windows(small(params), 6.0)
+    cued = np.zeros(k1 - k0, dtype=bool)
+    for a, b in windows:
+        cued[round(a / controls.step) : round(b / controls.step)] = True
+    assert not ctx[~cued].any()
+    np.testing.assert_array_equal(
+        ctx[cued], np.broadcast_to(100.0 * memories.cues[0], ctx[cued].shape)
+    )
+    if offline == "sleep":
+        up = [(a - phase["start"], b - phase["start"]) for a, b in controls.record.up_states]
+        np.testing.assert_allclose(up, windows)
+
+
 def test_the_step_excitability_is_unchanged_by_the_ramp_option():
-    _, step = plan({**RACE, "sleep.swr_shape": "step"})
+    _, step = plan({"sleep.duration": 4.0, "sleep.swr_shape": "step"})
     for s in step.record.swrs:
         k = round(s["onset"] / step.step)
-        np.testing.assert_allclose(step.hippocampus_offset[k : k + 8], 0.030)
+        np.testing.assert_allclose(step.hippocampus_offset[k : k + 8], 0.033)

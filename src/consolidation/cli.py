@@ -47,6 +47,19 @@ CONDITIONS = {
 }
 
 
+DRIVE_TOLERANCE = (-0.06, 0.1)  # s: a ripple this close to a drive's onset is its event
+
+
+def drives_found(ds) -> tuple[float, int]:
+    """The fraction of the schedule's drives with a detected ripple starting near their onset,
+    and the ripples that start near no drive."""
+    drives, ripples = ds.drive_time.values, ds.swr_time.values
+    lag = ripples[None, :] - drives[:, None]
+    near = (lag > DRIVE_TOLERANCE[0]) & (lag < DRIVE_TOLERANCE[1])
+    found = near.any(axis=1).mean() if drives.size else np.nan
+    return float(found), int((~near.any(axis=0)).sum())
+
+
 def summarize(ds) -> str:
     rec = ds.recall
     lines = []
@@ -56,21 +69,23 @@ def summarize(ds) -> str:
             f"  recall[{probe}] intact {r.sel(hippocampus='intact').values.round(1)}"
             f"  lesioned {r.sel(hippocampus='lesioned').values.round(1)}"
         )
-    if ds.sizes.get("swr", 0):
-        clear = ds.swr_purity > 0.5
-        seeded = ds.swr_seed_memory >= 0
-        match = (ds.swr_memory == ds.swr_seed_memory).where(seeded).mean().item()
+    if ds.sizes.get("drive", 0):
+        # The detector checked against what the schedule gave: a tuning aid, never a measure.
+        seeded = ds.drive_seed_memory >= 0
+        found, undriven = drives_found(ds)
         lines.append(
-            f"  swr n={ds.sizes['swr']} clear={clear.mean().item():.2f} "
-            f"purity={ds.swr_purity.mean().item():.2f} "
-            f"completion={ds.swr_completion.mean().item():.2f} seed-match={match:.2f} "
-            f"ctx-match={(ds.swr_cortex_memory == ds.swr_memory).mean().item():.2f} "
-            f"replays/memory={ds.replay_count.values}"
+            f"  drives n={ds.sizes['drive']} kicked={seeded.mean().item():.2f} "
+            f"disrupted={ds.drive_disrupted.mean().item():.2f} with a ripple={found:.2f} "
+            f"ripples without a drive={undriven}"
         )
+    n = ds.sizes.get("swr", 0)
+    mean = {k: ds[k].mean().item() if n else np.nan for k in ("swr_purity", "swr_completion")}
+    ctx_match = (ds.swr_cortex_memory == ds.swr_memory).mean().item() if n else np.nan
     lines.append(
-        f"  events (from spikes) n={ds.event_count.item()} "
-        f"single={ds.event_single_fraction.item():.2f} in-up={ds.event_up_fraction.item():.2f} "
-        f"per-s-up={ds.event_rate_up.item():.2f} wins/memory={ds.event_wins.values} "
+        f"  swr (from spikes) n={n} single={ds.swr_single_fraction.item():.2f} "
+        f"in-up={ds.swr_up_fraction.item():.2f} per-s-up={ds.swr_rate_up.item():.2f} "
+        f"purity={mean['swr_purity']:.2f} completion={mean['swr_completion']:.2f} "
+        f"ctx-match={ctx_match:.2f} replays/memory={ds.replay_count.values} "
         f"down-state ctx rate {ds.down_state_rate.item():.2f} Hz"
     )
     for phase in ds.phase.values:
@@ -90,11 +105,14 @@ def summarize(ds) -> str:
 
 
 def per_memory(ds) -> np.ndarray:
-    """Rows of (age, intact, lesioned, deficit) per memory at the last probe."""
+    """Rows of (cued, age, ripples won, intact, lesioned, deficit) per memory at the last
+    probe."""
     recall = ds.recall.isel(probe=-1)
     return np.column_stack(
         [
+            ds.cued.values,
             ds.memory_age.values,
+            ds.replay_count.values,
             recall.sel(hippocampus="intact").values,
             recall.sel(hippocampus="lesioned").values,
             ds.lesion_deficit.isel(probe=-1).values,
@@ -124,9 +142,12 @@ def diagnose_study(configs: list[Path], name: str, base: dict, seeds: list[int])
 
 
 def _table(rows: np.ndarray) -> str:
-    lines = ["  memory  age  intact  lesioned  deficit (Hz)"]
-    for m, (age, intact, lesioned, deficit) in enumerate(rows):
-        lines.append(f"  {m:6d} {age:4.1f} {intact:7.1f} {lesioned:9.1f} {deficit:8.1f}")
+    lines = ["  memory  cued  age  ripples  intact  lesioned  deficit (Hz)"]
+    for m, (cued, age, won, intact, lesioned, deficit) in enumerate(rows):
+        lines.append(
+            f"  {m:6d} {cued:5.1f} {age:4.1f} {won:8.1f} {intact:7.1f} {lesioned:9.1f} "
+            f"{deficit:8.1f}"
+        )
     return "\n".join(lines)
 
 

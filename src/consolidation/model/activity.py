@@ -12,12 +12,14 @@ Golomb 2007, Scholarpedia 2:1347).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 RATE_STEP = 1e-3  # s: the grid of the smoothed population rate
 SYNCHRONY_BIN = 5e-3  # s: spike counts per cell in bins of this width for chi
 MIN_SPIKES_CV = 3  # a cell's ISI CV needs at least two intervals
+CLIP_ROUNDS = 20  # at most this many rounds of sigma clipping for an event threshold
 
 
 def counts(cells: np.ndarray, times: np.ndarray, n: int, start: float, end: float) -> np.ndarray:
@@ -75,16 +77,30 @@ def detect_events(
     t: np.ndarray, rate: np.ndarray, threshold_sd: float, edge_sd: float
 ) -> list[tuple[float, float]]:
     """Population events as (onset, end) in s: stretches where the smoothed rate exceeds its
-    mean by `edge_sd` standard deviations and somewhere by `threshold_sd` (ripple detection on
-    an envelope, with the rate in place of the ripple band)."""
-    if rate.size == 0 or rate.std() == 0:
+    baseline by `edge_sd` SDs and somewhere by `threshold_sd` (ripple detection on an envelope,
+    with the rate in place of the ripple band).
+
+    The baseline mean and SD are those of the rate outside events: the samples above mean +
+    `threshold_sd` SDs are set aside and both computed again until none is (sigma clipping).
+    Events fill a good part of a night, and a mean and SD that include them hide the smaller
+    ones; a median and MAD would not do, as the sparse rate's noise is skewed.
+    """
+    if rate.size == 0:
         return []
-    mean, sd = rate.mean(), rate.std()
-    above = np.concatenate(([False], rate > mean + edge_sd * sd, [False]))
+    quiet = np.ones(rate.size, dtype=bool)
+    for _ in range(CLIP_ROUNDS):
+        baseline, sd = rate[quiet].mean(), rate[quiet].std()
+        keep = rate <= baseline + threshold_sd * sd
+        if sd == 0 or (keep == quiet).all():
+            break
+        quiet = keep
+    if sd == 0:
+        return []
+    above = np.concatenate(([False], rate > baseline + edge_sd * sd, [False]))
     edges = np.flatnonzero(np.diff(above.astype(int)))
     events = []
     for on, off in zip(edges[::2], edges[1::2], strict=True):
-        if rate[on:off].max() > mean + threshold_sd * sd:
+        if rate[on:off].max() > baseline + threshold_sd * sd:
             events.append((float(t[on] - RATE_STEP / 2), float(t[off - 1] + RATE_STEP / 2)))
     return events
 
@@ -96,6 +112,7 @@ class Content:
     memory: int  # -1: no index above background
     margin: float  # winner's corrected rate / runner-up's (inf: runner-up at background or below)
     purity: float  # fraction of the counted spikes from the winner's index
+    completion: float  # fraction of the winner's counted cells that fired
 
 
 def event_content(
@@ -117,12 +134,13 @@ def event_content(
     order = np.argsort(corrected)[::-1]
     winner = int(order[0])
     if not np.isfinite(corrected[winner]) or corrected[winner] <= 0:
-        return Content(-1, np.nan, 0.0)
+        return Content(-1, np.nan, 0.0, 0.0)
     runner_up = corrected[order[1]] if len(order) > 1 else -np.inf
     margin = corrected[winner] / runner_up if runner_up > 0 else np.inf
     total = counts[counted].sum()
-    purity = counts[indices[winner] & counted].sum() / total if total else 0.0
-    return Content(winner, float(margin), float(purity))
+    mine = indices[winner] & counted
+    purity = counts[mine].sum() / total if total else 0.0
+    return Content(winner, float(margin), float(purity), float((counts[mine] > 0).mean()))
 
 
 SINGLE_WINNER = 2.0  # an event has a single winner when its margin exceeds this
@@ -178,18 +196,22 @@ def down_state_rate(
 
 def events(
     hpc: tuple[np.ndarray, np.ndarray, int],
-    indices: np.ndarray,
+    ctx: tuple[np.ndarray, np.ndarray, int],
+    memories: tuple[np.ndarray, np.ndarray],
     phases: list[dict],
     inputs: tuple[np.ndarray, float],
     up_states: list[tuple[float, float]],
     detect: tuple[float, float, float],
-) -> dict[str, np.ndarray]:
-    """Population events of the hippocampal E cells in the offline phases, with their content.
+) -> dict[str, Any]:
+    """Sharp-wave ripples: population events of the hippocampal E cells in the offline phases,
+    with their content (the ``swr_*`` variables and ``replay_count``).
 
-    hpc: (cell, time, n) of the spikes; inputs: (stimulus (steps, cells) in Hz, its step in s);
-    detect: (smoothing sigma in s, threshold SDs, edge SDs).
+    hpc, ctx: (cell, time, n) of the spikes; memories: (indices, patterns) as boolean
+    (memory, cell); inputs: (stimulus (steps, cells) in Hz, its step in s); detect: (smoothing
+    sigma in s, threshold SDs, edge SDs).
     """
     cells, times, n = hpc
+    indices, patterns = memories
     stimulus, step = inputs
     sigma, threshold_sd, edge_sd = detect
     rows = []
@@ -200,26 +222,32 @@ def events(
         for on, off in detect_events(t, rate, threshold_sd, edge_sd):
             spikes = counts(cells, times, n, on, off)
             c = event_content(spikes, off - on, indices, ~driven(stimulus, step, on, off))
-            rows.append((on, off - on, k, c.memory, c.margin, c.purity))
-    columns = list(zip(*rows, strict=True)) or [()] * 6
-    onset, duration, phase, memory, margin, purity = (np.asarray(c) for c in columns)
+            cortex = counts(ctx[0], ctx[1], ctx[2], on, off)
+            pattern_rate = (patterns.astype(int) @ cortex) / patterns.sum(axis=1)
+            cortex_memory = int(np.argmax(pattern_rate)) if cortex.sum() else -1
+            rows.append(
+                (on, off - on, k, c.memory, c.margin, c.purity, c.completion, cortex_memory)
+            )
+    columns = [np.asarray(c) for c in zip(*rows, strict=True)] or [np.zeros(0)] * 8
+    onset, duration, phase, memory, margin, purity, completion, cortex_memory = columns
     memory = memory.astype(int)
     single = np.nan_to_num(margin.astype(float), nan=0.0) > SINGLE_WINNER
-    in_up = in_windows(onset.astype(float), up_states)
+    in_up = in_windows(onset, up_states)
     up_time = sum(end - start for start, end in up_states)
     return {
-        "event_onset": onset.astype(float),
-        "event_duration": duration.astype(float),
-        "event_phase": phase.astype(int),
-        "event_memory": memory,
-        "event_margin": margin.astype(float),
-        "event_purity": purity.astype(float),
-        "event_in_up_state": in_up,
-        "event_wins": np.array(
+        "swr_time": onset.astype(float),
+        "swr_duration": duration.astype(float),
+        "swr_phase": phase.astype(int),
+        "swr_memory": memory,
+        "swr_margin": margin.astype(float),
+        "swr_purity": purity.astype(float),
+        "swr_completion": completion.astype(float),
+        "swr_cortex_memory": cortex_memory.astype(int),
+        "swr_in_up_state": in_up,
+        "replay_count": np.array(
             [np.count_nonzero(single & (memory == m)) for m in range(len(indices))]
         ),
-        "event_count": len(rows),
-        "event_single_fraction": single.mean() if rows else np.nan,
-        "event_up_fraction": in_up.mean() if rows else np.nan,
-        "event_rate_up": in_up.sum() / up_time if up_time > 0 else np.nan,
+        "swr_single_fraction": single.mean() if rows else np.nan,
+        "swr_up_fraction": in_up.mean() if rows else np.nan,
+        "swr_rate_up": in_up.sum() / up_time if up_time > 0 else np.nan,
     }

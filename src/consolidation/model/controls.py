@@ -165,12 +165,15 @@ class Planner:
         self.cycle = []  # each night cycles over the memories stored by then
         down_depth = p["sleep.down_depth"] / 1e3
         c.cortex_offset[self.span(start, phase["duration"])] = -down_depth
+        windows = []
         for up_start, up_end, onsets in plan_night(p, phase["duration"], self.rng):
             up = slice(start + self.steps(up_start), start + self.steps(up_end))
             c.cortex_offset[up] = 0.0
             c.record.up_states.append((up.start * self.step, up.stop * self.step))
+            windows.append(up)
             for onset in onsets:
                 self.ripple(start + self.steps(onset))
+        self.cue(windows)
 
     def ripple(self, k: int) -> None:
         """One SWR at grid index k: seed cells, excite the hippocampus, open cortical learning."""
@@ -207,21 +210,17 @@ class Planner:
     def choose_seed(self) -> tuple[int, np.ndarray]:
         """The cells that start a ripple: part of one stored memory's index, or random cells.
 
-        Only memories encoded before this night can be replayed; a cued memory is one whose
-        cue is played during sleep, so it biases the choice only once it is stored. In the
-        default ``cycle`` order each stored memory seeds one ripple, in a shuffled order, before
-        any seeds a second (a just-replayed assembly is refractory); ``independent`` draws
-        every seed afresh, so a short night can leave a memory unseeded.
+        Only memories encoded before this night can be replayed. In the ``cycle`` order each
+        stored memory seeds one ripple, in a shuffled order, before any seeds a second (a
+        just-replayed assembly is refractory); ``independent`` draws every seed afresh, so a
+        short night can leave a memory unseeded.
         """
         p, mem, rng = self.p, self.mem, self.rng
         n_hpc = mem.indices.shape[1]
         k = max(1, round(p["sleep.swr_seed_fraction"] * mem.indices[0].sum()))
-        cued = [m for m in p["sleep.cued_memories"] if m in self.encoded]
         if p["sleep.swr_seed_source"] == "none":
             return -1, np.zeros(n_hpc, dtype=bool)
-        if cued and rng.random() < p["sleep.cue_bias"]:
-            memory = int(rng.choice(cued))
-        elif p["sleep.swr_seed_source"] == "memory" and self.encoded:
+        if p["sleep.swr_seed_source"] == "memory" and self.encoded:
             if p["sleep.swr_seed_order"] == "independent":
                 memory = int(rng.choice(self.encoded))
             else:
@@ -239,6 +238,23 @@ class Planner:
         self.c.plasticity[self.span(self.k, phase["duration"]), CTX_LEARNING] = self.p[
             "wake.plasticity_gain"
         ]
+        # The awake control of targeted reactivation: the cue in the windows sleep's up states
+        # would take, so both get the same dose.
+        self.cue(
+            [
+                slice(self.k + self.steps(a), self.k + self.steps(b))
+                for a, b in up_windows(self.p, phase["duration"])
+            ]
+        )
+
+    def cue(self, windows: list[slice]) -> None:
+        """Targeted reactivation (a sound-cue analogue): weak input to the cue cells of the cued
+        memories stored by now, one memory per window in turn. Which index a ripple then
+        replays is the network's: the cue reaches the hippocampus only through the cortex."""
+        cued = [m for m in self.p["cue.memories"] if m in self.encoded]
+        for k, window in enumerate(windows if cued else []):
+            m = cued[k % len(cued)]
+            self.c.stimulus["ctx_e"][window] += self.p["cue.rate"] * self.mem.cues[m]
 
     def test(self, phase: dict[str, Any]) -> None:
         p, c = self.p, self.c
@@ -265,6 +281,25 @@ class Planner:
         """Weight decay at the boundary is applied by the runner; no signal changes."""
 
 
+def up_windows(params: Parameters, duration: float) -> list[tuple[float, float]]:
+    """The slow oscillation's up states in a phase of `duration` s, as (start, end) from its
+    start: each cycle is a down state, then an up state. Times are on the control grid."""
+    step = params["simulation.control_step"] / 1e3
+    period = 1 / params["sleep.so_frequency"]
+    up_len = params["sleep.up_fraction"] * period
+
+    def grid(t: float) -> float:
+        return round(t / step) * step
+
+    windows = []
+    for cycle in range(int(np.ceil(duration / period))):
+        up_start = grid(cycle * period + (period - up_len))
+        if up_start >= duration:
+            break
+        windows.append((up_start, min(grid(up_start + up_len), duration)))
+    return windows
+
+
 def plan_night(params: Parameters, duration: float, rng: np.random.Generator):
     """Up states of the slow oscillation and the SWR onsets inside each (times from sleep start).
 
@@ -273,24 +308,13 @@ def plan_night(params: Parameters, duration: float, rng: np.random.Generator):
     Times are rounded to the control grid.
     """
     step = params["simulation.control_step"] / 1e3
-    period = 1 / params["sleep.so_frequency"]
-    up_len = params["sleep.up_fraction"] * period
     window = params["sleep.plasticity_window"] / 1e3
     rate = params["sleep.swr_rate"]
-
-    def grid(t: float) -> float:
-        return round(t / step) * step
-
     plan = []
-    # Each cycle: a down state, then an up state (the night starts in a down state).
-    for cycle in range(int(np.ceil(duration / period))):
-        up_start = grid(cycle * period + (period - up_len))
-        up_end = min(grid(up_start + up_len), duration)
-        if up_start >= duration:
-            break
+    for up_start, up_end in up_windows(params, duration):
         onsets, t = [], up_start
         while rate > 0:
-            t = grid(t + rng.exponential(1 / rate))
+            t = round((t + rng.exponential(1 / rate)) / step) * step
             if t + window > up_end + 1e-9:
                 break
             onsets.append(t)

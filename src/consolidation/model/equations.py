@@ -29,12 +29,20 @@ I_ctrl = cortex_offset(t) : volt
 """
 )
 
+# Short-term depression of the recurrent (CA3 E->E) terminals, kept per presynaptic cell since
+# all its terminals share U (Tsodyks & Markram 1997): a spike releases u_std of the resources r,
+# which recover with tau_rec. It ends a replay event and leaves the replayed index refractory
+# (Romani & Tsodyks 2015, Hippocampus 25:94); u_std = 0 switches it off.
 HIPPOCAMPUS_E_CELLS = (
     LIF
     + """
 I_ctrl = hippocampus_offset(t) : volt
+dr/dt = (1 - r) / tau_rec : 1        # available fraction of the E->E terminals' resources
+tau_rec : second (shared, constant)  # recovery from depression
+u_std : 1 (shared, constant)         # fraction of the resources one spike releases
 """
 )
+DEPRESSION_RESET = "; r -= u_std * r"
 
 HIPPOCAMPUS_I_CELLS = (
     LIF
@@ -74,7 +82,7 @@ dx/dt = -x / tau_x : 1 (event-driven)
 dy/dt = -y / tau_y : 1 (event-driven)
 """
 PLASTIC_ON_PRE = """
-v_post += (1 - ach_factor * acetylcholine(t)) * w
+v_post += (1 - ach_factor * acetylcholine(t)) * w{release}
 w = clip(w + eta * plasticity(t, channel) * (k_presyn * y - c_presyn), 0*mV, w_max)
 x += 1
 """

@@ -1,8 +1,8 @@
 """Measurements from a finished run: recall, replay content, weights, rates, a raster sample.
 
-Everything here is computed from recorded spikes and weights. The ``swr_*`` variables score the
-schedule's planned ripples (the index assembly that fired most in each planned window); the
-``event_*`` variables are events detected from spikes alone (:mod:`.activity`).
+Everything here is computed from recorded spikes and weights. The sharp-wave ripples (``swr_*``,
+``replay_count``) are events detected from spikes alone (:mod:`.activity`); the ``drive_*``
+variables record what the schedule gave (its sharp-wave drives), which no measure reads.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from consolidation.model.parameters import Parameters
 
 POPULATIONS = ("ctx_e", "ctx_i", "hpc_e", "hpc_i")
-CLEAR_MAJORITY = 0.5  # an SWR replays memory m if m's index holds more than half its spikes
 
 
 def _pair_masks(model: Model, pathway: str, pre: np.ndarray, post: np.ndarray) -> np.ndarray:
@@ -85,35 +84,6 @@ def recall_scores(model: Model, record: Record) -> dict[tuple[str, int, str], fl
     return out
 
 
-def replay_events(model: Model, params: Parameters, record: Record) -> dict[str, np.ndarray]:
-    """For each SWR: which index fired most, how purely and completely, and the cortex's match."""
-    mem = model.memories
-    window = params["sleep.plasticity_window"] / 1e3
-    h_cells, h_times = _spikes(model, "hpc_e")
-    c_cells, c_times = _spikes(model, "ctx_e")
-    n_h, n_c = mem.indices.shape[1], mem.patterns.shape[1]
-    out = {k: [] for k in ("memory", "purity", "completion", "cortex_memory", "hpc_spikes")}
-    for event in record.swrs:
-        t0 = event["onset"]
-        h = activity.counts(h_cells, h_times, n_h, t0, t0 + window)
-        per_index = mem.indices.astype(int) @ h
-        total = h.sum()
-        c = activity.counts(c_cells, c_times, n_c, t0, t0 + window)
-        pattern_rate = (mem.patterns.astype(int) @ c) / mem.patterns.sum(axis=1)
-        if total == 0:
-            out["memory"].append(-1)
-            out["purity"].append(0.0)
-            out["completion"].append(0.0)
-        else:
-            winner = int(np.argmax(per_index))
-            out["memory"].append(winner)
-            out["purity"].append(per_index[winner] / total)
-            out["completion"].append(float((h[mem.indices[winner]] > 0).mean()))
-        out["cortex_memory"].append(int(np.argmax(pattern_rate)) if c.sum() else -1)
-        out["hpc_spikes"].append(int(total))
-    return {k: np.asarray(v) for k, v in out.items()}
-
-
 def binned_rates(model: Model, params: Parameters) -> tuple[np.ndarray, np.ndarray]:
     """Population rates averaged into bins of `simulation.rate_bin` (time, population)."""
     step = max(1, round(params["simulation.rate_bin"] / params["simulation.dt"]))
@@ -170,10 +140,10 @@ def to_dataset(model: Model, params: Parameters, controls: Controls, ages: list[
         "lesion_deficit": recall[..., CONDITIONS.index("intact")]
         - recall[..., CONDITIONS.index("lesioned")],
         "memory_age": np.array(ages),
-        "cued": np.isin(np.arange(n_mem), params["sleep.cued_memories"]).astype(np.int8),
+        "cued": np.isin(np.arange(n_mem), params["cue.memories"]).astype(np.int8),
         **_weights(model, len(record.phases)),
         **_phases(record, t_bins, rates),
-        **_ripples(model, params, record),
+        **_drives(record),
         "population_rate": rates,
         **_up_states(record),
         **_activity(model, params, controls),
@@ -222,21 +192,12 @@ def _phases(record: Record, t_bins: np.ndarray, rates: np.ndarray) -> dict[str, 
     }
 
 
-def _ripples(model: Model, params: Parameters, record: Record) -> dict[str, np.ndarray]:
-    replay = replay_events(model, params, record)
-    clear = replay["purity"] > CLEAR_MAJORITY
-    n_mem = params["memory.count"]
+def _drives(record: Record) -> dict[str, np.ndarray]:
+    """The schedule's sharp-wave drives: when, which index a kick names, which are disrupted."""
     return {
-        "replay_count": np.array(
-            [int(((replay["memory"] == m) & clear).sum()) for m in range(n_mem)]
-        ),
-        "swr_time": np.array([e["onset"] for e in record.swrs]),
-        "swr_seed_memory": np.array([e["seed_memory"] for e in record.swrs], int),
-        "swr_disrupted": np.array([e["disrupted"] for e in record.swrs], bool),
-        "swr_memory": replay["memory"],
-        "swr_purity": replay["purity"],
-        "swr_completion": replay["completion"],
-        "swr_cortex_memory": replay["cortex_memory"],
+        "drive_time": np.array([e["onset"] for e in record.swrs]),
+        "drive_seed_memory": np.array([e["seed_memory"] for e in record.swrs], int),
+        "drive_disrupted": np.array([e["disrupted"] for e in record.swrs], bool),
     }
 
 
@@ -256,7 +217,13 @@ def _activity(model: Model, params: Parameters, controls: Controls) -> dict[str,
             spikes["ctx_e"], record.phases, record.up_states
         ),
         **activity.events(
-            spikes["hpc_e"], model.memories.indices, record.phases, inputs, record.up_states, detect
+            spikes["hpc_e"],
+            spikes["ctx_e"],
+            (model.memories.indices, model.memories.patterns),
+            record.phases,
+            inputs,
+            record.up_states,
+            detect,
         ),
     }
 

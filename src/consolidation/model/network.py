@@ -18,6 +18,7 @@ from consolidation.model.controls import CTX_LEARNING, HPC_LEARNING
 from consolidation.model.equations import (
     CORTEX_CELLS,
     DAY_DECAY,
+    DEPRESSION_RESET,
     HIPPOCAMPUS_E_CELLS,
     HIPPOCAMPUS_I_CELLS,
     PLASTIC,
@@ -95,6 +96,8 @@ def population(
     # can fire through a whole cue. Cortical adaptation is left whole: blocked in wake, it let
     # well-learned assemblies reverberate and potentiate themselves during wake rest.
     reset = "v = v_reset; a += a_jump * (1 - ach_adaptation * acetylcholine(t))"
+    if kind == "hpc_e":
+        reset += DEPRESSION_RESET
     group = b2.NeuronGroup(
         # Forward Euler: the ripple-locked drive depends on t, which rules out "exact"; with
         # dt <= 0.2 ms against tau >= 10 ms its error is far below the input noise.
@@ -117,9 +120,16 @@ def population(
         v_th=params.q("cell.v_threshold"),
         v_reset=params.q("cell.v_reset"),
         t_ref=params.q("cell.refractory"),
-        w_bg=params.q("cell.bg_weight"),
+        w_bg=params.q("hippocampus.bg_weight" if name == "hpc_e" else "cell.bg_weight"),
     )
     group.v = V_INIT
+    if kind == "hpc_e":
+        group.r = 1
+        constants.set(
+            group,
+            tau_rec=params.q("hippocampus.std_tau"),
+            u_std=params["hippocampus.std_u"],
+        )
     # Excitatory cells adapt: adaptation ends hippocampal attractor bursts (a ripple's length)
     # and keeps a consolidated cortical assembly from firing on after its cue.
     area = {"ctx_e": "cortex", "hpc_e": "hippocampus"}.get(name)
@@ -187,7 +197,8 @@ def plastic_synapses(source, target, name: str, signals, snapshots: int) -> b2.S
         source,
         target,
         PLASTIC + "".join(SNAPSHOT.format(k=k) for k in range(snapshots)),
-        on_pre=PLASTIC_ON_PRE,
+        # Only the recurrent hippocampal terminals depress (see HIPPOCAMPUS_E_CELLS).
+        on_pre=PLASTIC_ON_PRE.format(release=" * r_pre" if name == "hpc_ee" else ""),
         on_post=PLASTIC_ON_POST,
         method="exact",
         name=name,

@@ -5,65 +5,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from consolidation.model.spec import FRACTION, NONNEG, POSITIVE, UNITS, Spec
+from consolidation.model.spec import spec as _s  # short: the table below calls it ~150 times
 
-import brian2 as b2
-
-# Unit names a config may use (in numbers' declared units and in strings like "200 ms").
-UNITS = {
-    "s": b2.second,
-    "second": b2.second,
-    "ms": b2.ms,
-    "us": b2.us,
-    "V": b2.volt,
-    "volt": b2.volt,
-    "mV": b2.mV,
-    "Hz": b2.Hz,
-    "kHz": b2.kHz,
-}
-
-
-@dataclass(frozen=True)
-class Spec:
-    """One parameter: its default, unit (None for dimensionless), bounds and meaning."""
-
-    default: Any
-    doc: str
-    unit: str | None = None
-    kind: type = float
-    low: float | None = None
-    high: float | None = None
-    choices: tuple[str, ...] | None = None
-    low_open: bool = False  # True: the value must be strictly above `low`
-
-    def describe(self) -> str:
-        if self.choices:
-            return "one of " + ", ".join(repr(c) for c in self.choices)
-        if self.kind is bool:
-            return "true or false"
-        if self.kind is list:
-            return "a list"
-        what = "an integer" if self.kind is int else "a number"
-        bounds = []
-        if self.low is not None:
-            bounds.append(f"{'>' if self.low_open else '>='} {self.low:g}")
-        if self.high is not None:
-            bounds.append(f"<= {self.high:g}")
-        unit = f" in {self.unit}" if self.unit else ""
-        return f"{what}{unit}" + (f" ({' and '.join(bounds)})" if bounds else "")
-
-
-def _s(default, doc, unit=None, low=None, high=None, kind=None, low_open=False, choices=None):
-    if kind is None:
-        kind = type(default) if choices is None else str
-        kind = float if kind is int and unit is not None else kind
-    return Spec(default, doc, unit, kind, low, high, tuple(choices) if choices else None, low_open)
-
-
-POSITIVE = {"low": 0.0, "low_open": True}
-NONNEG = {"low": 0.0}
-FRACTION = {"low": 0.0, "high": 1.0}
+__all__ = ["SECTIONS", "SPECS", "TIMED_ON_GRID", "UNITS", "Spec"]
 
 DEFAULT_SCHEDULE = [
     {"phase": "encode"},
@@ -97,13 +42,15 @@ SPECS: dict[str, Spec] = {
     ),
     # --- detection of population events from spikes (model.activity) ---
     "detect.rate_sigma": _s(
-        5.0, "width of the Gaussian that smooths the hippocampal E rate", "ms", 1.0, 50.0
+        15.0, "width of the Gaussian that smooths the hippocampal E rate", "ms", 1.0, 50.0
     ),
     "detect.threshold_sd": _s(
-        3.0, "an event's smoothed rate exceeds the phase mean by this many SDs", **POSITIVE
+        3.0,
+        "an event's smoothed rate exceeds the mean outside events by this many SDs",
+        **POSITIVE,
     ),
     "detect.edge_sd": _s(
-        1.0, "an event starts and ends where the rate crosses mean + this many SDs", **NONNEG
+        1.0, "an event starts and ends where the rate crosses that mean + this many SDs", **NONNEG
     ),
     # --- network sizes ---
     "network.scale": _s(
@@ -126,7 +73,9 @@ SPECS: dict[str, Spec] = {
     "cell.refractory": _s(2.0, "absolute refractory period", "ms", **NONNEG),
     "cell.bg_inputs": _s(600, "independent Poisson background inputs per cell", low=0),
     "cell.bg_rate": _s(1.0, "rate of each background input", "Hz", **NONNEG),
-    "cell.bg_weight": _s(1.0, "voltage jump per background spike", "mV", **NONNEG),
+    "cell.bg_weight": _s(
+        1.0, "voltage jump per background spike (but hippocampal E)", "mV", **NONNEG
+    ),
     # --- memories ---
     "memory.count": _s(5, "number of memories (cortical pattern + hippocampal index each)", low=1),
     "memory.pattern_fraction": _s(
@@ -161,15 +110,27 @@ SPECS: dict[str, Spec] = {
     "hippocampus.p_ee": _s(1.0, "E->E connection probability", **FRACTION),
     "hippocampus.w_ee": _s(0.1, "initial E->E weight", "mV", **NONNEG),
     "hippocampus.w_ee_max": _s(1.25, "upper bound of E->E weights", "mV", **POSITIVE),
-    "hippocampus.p_inh": _s(0.2, "E->I, I->E and I->I connection probability", **FRACTION),
+    "hippocampus.p_inh": _s(0.5, "E->I, I->E and I->I connection probability", **FRACTION),
     "hippocampus.w_ei": _s(1.5, "E->I weight", "mV", **NONNEG),
-    "hippocampus.w_ie": _s(3.0, "I->E weight (a hyperpolarising jump)", "mV", **NONNEG),
+    "hippocampus.w_ie": _s(6.0, "I->E weight (a hyperpolarising jump)", "mV", **NONNEG),
     "hippocampus.w_ii": _s(2.0, "I->I weight (a hyperpolarising jump)", "mV", **NONNEG),
     "hippocampus.tau_i": _s(
-        10.0, "membrane time constant, hippocampal inhibitory cells", "ms", **POSITIVE
+        5.0, "membrane time constant, hippocampal inhibitory cells", "ms", **POSITIVE
     ),
-    "hippocampus.adaptation": _s(3.0, "spike-triggered adaptation jump, E cells", "mV", **NONNEG),
-    "hippocampus.tau_adaptation": _s(500.0, "adaptation decay time", "ms", **POSITIVE),
+    "hippocampus.bg_weight": _s(
+        1.0, "voltage jump per background spike, hippocampal E cells", "mV", **NONNEG
+    ),
+    "hippocampus.adaptation": _s(1.5, "spike-triggered adaptation jump, E cells", "mV", **NONNEG),
+    "hippocampus.tau_adaptation": _s(2000.0, "adaptation decay time", "ms", **POSITIVE),
+    "hippocampus.std_u": _s(
+        0.5,
+        "short-term depression of E->E: fraction of a cell's terminal resources one spike "
+        "releases (0: none)",
+        **FRACTION,
+    ),
+    "hippocampus.std_tau": _s(
+        500.0, "recovery time of E->E short-term depression", "ms", **POSITIVE
+    ),
     "hippocampus.rule": _s("symmetric", "E->E plasticity rule", choices=("symmetric", "bipoo")),
     "hippocampus.eta": _s(0.375, "E->E learning rate (fast: one-shot binding)", "mV", **NONNEG),
     "hippocampus.c_pre": _s(0.6, "symmetric rule: depression per presynaptic spike", **NONNEG),
@@ -251,7 +212,7 @@ SPECS: dict[str, Spec] = {
         **FRACTION,
     ),
     "neuromod.ach_hpc_inhibition": _s(
-        0.0,
+        0.8,
         "fraction of hippocampal I->E transmission that full ACh suppresses (strong feedback "
         "inhibition in low-ACh sleep only)",
         **FRACTION,
@@ -290,7 +251,7 @@ SPECS: dict[str, Spec] = {
         high=1.0,
     ),
     "sleep.swr_seed_source": _s(
-        "memory",
+        "none",
         "where the seed cells come from: one random memory's index, any hippocampal E cells, or "
         "none (no kick: the excitability ramp alone starts a ripple, and the network picks "
         "the index)",
@@ -307,21 +268,21 @@ SPECS: dict[str, Spec] = {
     ),
     "sleep.swr_seed_duration": _s(50.0, "length of the seed kick", "ms", **POSITIVE),
     "sleep.swr_excitability": _s(
-        0.0, "depolarisation of all hippocampal E cells during a ripple", "mV", **NONNEG
+        33.0, "depolarisation of all hippocampal E cells during a ripple", "mV", **NONNEG
     ),
     "sleep.swr_shape": _s(
-        "step",
+        "ramp",
         "the ripple's depolarisation: a step of swr_excitability for swr_duration, or a ramp "
         "rising linearly from 0 to it over swr_duration (a race to threshold)",
         choices=("step", "ramp"),
     ),
     "sleep.plasticity_delay": _s(
-        0.0,
+        20.0,
         "the cortical plasticity window opens this long after a ripple's onset",
         "ms",
         **NONNEG,
     ),
-    "sleep.swr_duration": _s(60.0, "length of the ripple excitability window", "ms", **POSITIVE),
+    "sleep.swr_duration": _s(80.0, "length of the ripple excitability window", "ms", **POSITIVE),
     "sleep.plasticity_window": _s(
         80.0, "cortical plasticity is on from ripple onset for this long", "ms", **POSITIVE
     ),
@@ -333,10 +294,6 @@ SPECS: dict[str, Spec] = {
     "sleep.disruption_depth": _s(
         40.0, "hyperpolarisation of hippocampal E cells while disrupted", "mV", **NONNEG
     ),
-    "sleep.cued_memories": _s([], "memories cued by targeted reactivation (indices)", kind=list),
-    "sleep.cue_bias": _s(
-        0.5, "probability that a ripple is seeded from a cued memory when some are cued", **FRACTION
-    ),
     "sleep.downscale": _s(
         0.0,
         "synaptic downscaling at the end of sleep: fractional cut of cortical E->E weights",
@@ -344,6 +301,21 @@ SPECS: dict[str, Spec] = {
     ),
     "sleep.downscale_spare": _s(
         0.9, "weights above this quantile are spared by downscaling", **FRACTION
+    ),
+    # --- targeted memory reactivation ---
+    "cue.memories": _s(
+        [],
+        "memories whose cue is played in the offline phases: in sleep's up states, or awake in "
+        "windows of the same timing (indices)",
+        kind=list,
+    ),
+    "cue.rate": _s(
+        100.0,
+        "rate of the Poisson input to each of a cued memory's cue cells (test.cue_fraction of "
+        "its pattern) while its cue plays; encoding drives them at encoding.inputs x "
+        "encoding.rate",
+        "Hz",
+        **NONNEG,
     ),
     # --- wake rest ---
     "wake.duration": _s(15.0, "length of a wake rest phase", "s", **POSITIVE),

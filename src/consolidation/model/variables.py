@@ -61,8 +61,6 @@ CELL = _table(
     ("memory_age", ("memory",), "1", "nights slept since the memory was last encoded (-1: never)"),
     ("cued", ("memory",), "1",
      "1 if the memory is cued during sleep (targeted reactivation), else 0"),
-    ("replay_count", ("memory",), "1",
-     "SWR events whose hippocampal spikes were mostly this memory's index"),
     ("weight_within", ("phase", "memory"), "mV",
      "mean cortical E->E weight within the memory's pattern"),
     ("weight_between", ("phase",), "mV", "mean cortical E->E weight between different patterns"),
@@ -73,17 +71,11 @@ CELL = _table(
     ("phase_start", ("phase",), "s", "phase start time"),
     ("phase_end", ("phase",), "s", "phase end time"),
     ("phase_rate", ("phase", "population"), "Hz", "mean population rate during the phase"),
-    ("swr_time", ("swr",), "s", "sharp-wave ripple onset"),
-    ("swr_seed_memory", ("swr",), "1",
-     "memory whose index cells seeded the ripple (-1: random cells)"),
-    ("swr_disrupted", ("swr",), "1", "ripple cut short by disruption"),
-    ("swr_memory", ("swr",), "1",
-     "memory whose index fired most in the ripple window (-1: silent)"),
-    ("swr_purity", ("swr",), "1",
-     "fraction of the ripple's hippocampal spikes from the winning index"),
-    ("swr_completion", ("swr",), "1", "fraction of the winning index's cells that fired"),
-    ("swr_cortex_memory", ("swr",), "1",
-     "pattern with the highest cortical rate in the ripple window"),
+    # What the schedule gave: its sharp-wave drives (state, not events; no measure reads them).
+    ("drive_time", ("drive",), "s", "onset of a sharp-wave drive the schedule gives"),
+    ("drive_seed_memory", ("drive",), "1",
+     "memory whose index cells the drive's kick names (-1: no kick, or random cells)"),
+    ("drive_disrupted", ("drive",), "1", "the schedule disrupts the drive's event"),
     ("population_rate", ("time_bin", "population"), "Hz", "population rate, binned"),
     # The state and the events as read from spikes (consolidation.model.activity).
     ("phase_isi_cv", ("phase", "population"), "1",
@@ -93,24 +85,27 @@ CELL = _table(
      "Golomb's chi of the cells' spike counts in 5 ms bins in the phase (0: independent, "
      "1: identical; NaN: spikes not recorded)"),
     ("down_state_rate", (), "Hz", "cortical E rate outside slow-oscillation up states in sleep"),
-    ("event_onset", ("event",), "s",
-     "onset of a hippocampal E population event detected from spikes in an offline phase"),
-    ("event_duration", ("event",), "s", "length of the detected event"),
-    ("event_phase", ("event",), "1", "position of the event's phase in the schedule"),
-    ("event_memory", ("event",), "1",
-     "memory whose index fired most above background in the event, counting no externally "
+    # Sharp-wave ripples as an experimenter finds them: population events of the hippocampal E
+    # rate in the offline phases (consolidation.model.activity).
+    ("swr_time", ("swr",), "s", "onset of a sharp-wave ripple detected from hippocampal spikes"),
+    ("swr_duration", ("swr",), "s", "length of the ripple"),
+    ("swr_phase", ("swr",), "1", "position of the ripple's phase in the schedule"),
+    ("swr_memory", ("swr",), "1",
+     "memory whose index fired most above background in the ripple, counting no externally "
      "driven cell (-1: none above background)"),
-    ("event_margin", ("event",), "1",
+    ("swr_margin", ("swr",), "1",
      "winner's background-corrected rate over the runner-up's (inf: runner-up at or below "
      "background)"),
-    ("event_purity", ("event",), "1",
-     "fraction of the event's counted hippocampal E spikes from the winning index"),
-    ("event_in_up_state", ("event",), "1", "the event starts in a slow-oscillation up state"),
-    ("event_wins", ("memory",), "1", "detected events the memory won with margin > 2"),
-    ("event_count", (), "1", "hippocampal population events detected in the offline phases"),
-    ("event_single_fraction", (), "1", "fraction of detected events with margin > 2"),
-    ("event_up_fraction", (), "1", "fraction of detected events that start in up states"),
-    ("event_rate_up", (), "Hz", "detected events starting in up states per second of up state"),
+    ("swr_purity", ("swr",), "1",
+     "fraction of the ripple's counted hippocampal E spikes from the winning index"),
+    ("swr_completion", ("swr",), "1", "fraction of the winning index's counted cells that fired"),
+    ("swr_cortex_memory", ("swr",), "1",
+     "pattern with the highest cortical rate in the ripple (-1: cortex silent)"),
+    ("swr_in_up_state", ("swr",), "1", "the ripple starts in a slow-oscillation up state"),
+    ("replay_count", ("memory",), "1", "ripples the memory won with a single winner (margin > 2)"),
+    ("swr_single_fraction", (), "1", "fraction of ripples with a single winner (margin > 2)"),
+    ("swr_up_fraction", (), "1", "fraction of ripples that start in up states"),
+    ("swr_rate_up", (), "Hz", "ripples starting in up states per second of up state"),
     ("up_start", ("up_state",), "s", "slow-oscillation up state start"),
     ("up_end", ("up_state",), "s", "slow-oscillation up state end"),
     ("raster_time", ("spike",), "s", "spike time (raster sample)"),
@@ -125,10 +120,11 @@ CELL = _table(
      "NaN or infinity in a membrane potential, plastic weight, rate or recall score"),
 )
 
-# What collect adds to each cell's summary (counted from the per-SWR and per-up-state detail).
+# What collect adds to each cell's summary (counted from the per-ripple, per-drive and per-up-state
+# detail).
 COLLECTED = _table(
-    ("swr_count", (), "1", "sharp-wave ripples in the run"),
-    ("swr_disrupted_fraction", (), "1", "fraction of ripples cut short by disruption"),
+    ("swr_count", (), "1", "sharp-wave ripples detected in the offline phases"),
+    ("drive_disrupted_fraction", (), "1", "fraction of the schedule's drives it disrupts"),
     ("up_state_count", (), "1", "slow-oscillation up states"),
 )
 # fmt: on

@@ -170,7 +170,7 @@ def sleep_raster(cell: xr.Dataset, plots: Mapping[str, Any] | None = None) -> pl
         "v",
         color=c["swr"],
         ms=5,
-        label="SWR onset",
+        label="SWR onset (detected)",
         clip_on=False,
     )
     ax_r.axhline(n_ctx - 0.5, color="0.5", lw=0.5)
