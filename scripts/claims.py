@@ -3,7 +3,8 @@
 import contextlib
 
 from consolidation.results.io import read_netcdf, write_text
-from consolidation.studies.verdicts import dumps, evaluate_study, format_effect
+from consolidation.studies.summaries import format_effect
+from consolidation.studies.verdicts import dumps, evaluate_study
 
 
 def main(smk) -> None:

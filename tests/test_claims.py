@@ -10,8 +10,9 @@ import pytest
 import xarray as xr
 import yaml
 from conftest import REPO, run_snakemake
+from scipy.stats import ttest_1samp
 
-from consolidation.present.sections import claim_rows
+from consolidation.present.sections import claim_rows, claims_table
 from consolidation.studies.claims import (
     Claim,
     ClaimError,
@@ -20,8 +21,15 @@ from consolidation.studies.claims import (
     study_variables,
 )
 from consolidation.studies.grid import ConfigError, load_studies
-from consolidation.studies.stats import spearman
-from consolidation.studies.verdicts import MIN_SEEDS, dumps, evaluate, evaluate_study, format_effect
+from consolidation.studies.stats import seeds_for_power, spearman
+from consolidation.studies.summaries import format_effect
+from consolidation.studies.verdicts import (
+    MIN_SEEDS,
+    adjust,
+    dumps,
+    evaluate,
+    evaluate_study,
+)
 
 N_SEEDS = 6
 N_MEMORIES = 4
@@ -87,6 +95,16 @@ def test_contrast_along_a_grid_axis(sign):
     assert r["verdict"] == EXPECTED[sign]
     if sign:
         assert np.sign(r["ci_low"]) == np.sign(r["ci_high"]) == sign
+    # the per-seed differences are sign * 3 + WOBBLE: sd sqrt(2.1), one-sided t-test (scipy's
+    # own) in the expected direction and in the other
+    diffs = sign * 3 + WOBBLE[:, 0]
+    assert r["effect_size_name"] == "d_z"
+    assert r["effect_size"] == pytest.approx(sign * 3 / np.sqrt(2.1))
+    assert r["p_value"] == pytest.approx(ttest_1samp(diffs, 0, alternative="greater").pvalue)
+    assert r["p_value_opposite"] == pytest.approx(ttest_1samp(diffs, 0, alternative="less").pvalue)
+    assert r["ci_method"] == "Student t over seeds"
+    needed = r["power"]["seeds_needed"]
+    assert needed == (seeds_for_power(3 / np.sqrt(2.1)) if sign > 0 else None)
 
 
 def test_a_list_in_select_averages_over_that_subset_only():
@@ -163,6 +181,35 @@ def test_contrast_between_groups_of_memories_by_a_per_memory_variable(sign):
     assert r["verdict"] == EXPECTED[sign]
 
 
+def test_claims_tested_together_are_judged_after_holms_adjustment():
+    """Sleep beats wake by 1.5 Hz (sd of the seeds 1.45): one-sided p = 0.026 alone. Two such
+    claims in a study need p < 0.025 each (Holm: 2 x 0.026 = 0.052), so neither is reproduced;
+    over a run of two such studies the family is four claims."""
+    recall = np.zeros((2, N_SEEDS, N_MEMORIES))
+    recall[0] = 1.5 + WOBBLE
+    ds = study_dataset("schedule.offline", ["sleep", "wake"], recall)
+    c = claim(kind="contrast", axis="schedule.offline", a="sleep", b="wake", expect="greater")
+    raw = ttest_1samp(1.5 + WOBBLE[:, 0], 0, alternative="greater").pvalue
+    alone = evaluate(ds, c)
+    assert alone["p_value"] == pytest.approx(raw) and 0.025 < raw < 0.05
+    assert alone["verdict"] == "reproduced"
+    twice = [c, Claim(**{**c.to_dict(), "name": "again"})]
+    study = evaluate_study(ds, twice)["claims"]
+    for r in study:
+        assert r["p_value"] == pytest.approx(raw)
+        assert r["p_adjusted"] == pytest.approx(2 * raw)
+        assert r["adjusted_over"] == "study" and r["adjusted_family"] == 2
+        assert r["verdict"] == "inconclusive"
+    run = adjust(study + evaluate_study(ds.assign_attrs(study="other"), twice)["claims"], "run")
+    for r in run:
+        assert r["p_adjusted"] == pytest.approx(min(1.0, 4 * raw))
+        assert r["p_adjusted_study"] == pytest.approx(2 * raw)
+        assert r["verdict"] == r["verdict_study"] == "inconclusive"
+    # a claim without a test (a match) or from an old claims file keeps its verdict
+    old = {k: v for k, v in alone.items() if not k.startswith("p_")}
+    assert adjust([old], "run")[0]["verdict"] == "reproduced"
+
+
 def test_a_group_no_memory_is_in_gives_inconclusive_with_a_note():
     ds = study_dataset(
         "schedule.offline", ["sleep"], np.ones((1, N_SEEDS, N_MEMORIES)), cued=np.zeros(4)
@@ -208,6 +255,37 @@ def test_trend_along_a_per_memory_variable(sign):
     assert r["verdict"] == EXPECTED[sign]
     assert r["effect"] == pytest.approx(sign)
     assert r["change"]["effect"] == pytest.approx(sign * 3, abs=0.3)
+
+
+@pytest.mark.parametrize("within", ["none", "rising", "falling"])
+def test_a_per_memory_trend_is_judged_within_grid_cells(within):
+    """The SWR rate raises both replay and recall of every memory, so pooled over grid cells
+    the memories replayed more are recalled better; within a cell, recall ranks the memories
+    unlike replay (ρ = 0: none), like it (rising) or against it (falling). Only the within-cell
+    relation may decide a per-memory claim."""
+    rates = [0.5, 1.0, 2.0, 4.0]
+    level = np.arange(4.0)[:, None, None]  # per grid cell, the same for replay and recall
+    replay = 10 * level + np.arange(N_MEMORIES)  # ranks 1..4 within every cell
+    unrelated = np.where(np.arange(N_SEEDS)[:, None] % 2, [2, 4, 1, 3], [3, 1, 4, 2])
+    pattern = {
+        "none": unrelated,  # Spearman ρ with 1..4 is exactly 0 for both orders
+        "rising": np.arange(N_MEMORIES) + 0 * unrelated,
+        "falling": -np.arange(N_MEMORIES) + 0 * unrelated,
+    }[within]
+    recall = 5 * level + 0.1 * pattern + np.zeros((4, N_SEEDS, N_MEMORIES))
+    ds = study_dataset("sleep.swr_rate", rates, recall)
+    ds["replay_count"] = (("sleep.swr_rate", "seed", "memory"), replay + 0 * recall)
+    pooled = spearman(ds["replay_count"].isel(seed=0), recall[:, 0])
+    assert pooled > 0.8  # what the claim said when it pooled the grid cells
+    r = evaluate(ds, claim(kind="trend", by="replay_count", expect="increasing"))
+    expected = {"none": "inconclusive", "rising": "reproduced", "falling": "contradicted"}
+    assert r["verdict"] == expected[within]
+    assert r["effect"] == pytest.approx({"none": 0.0, "rising": 1.0, "falling": -1.0}[within])
+    if within == "none":
+        assert 0.05 < r["p_value"] < 0.95
+    # highest minus lowest replay within a cell: 0.1 x (pattern at memory 3 - at memory 0)
+    change = {"none": 0.0, "rising": 0.3, "falling": -0.3}[within]
+    assert r["change"]["effect"] == pytest.approx(change)
 
 
 def test_a_trend_along_a_constant_variable_is_inconclusive_and_json_safe():
@@ -342,12 +420,27 @@ def test_report_rows_show_effect_seeds_and_verdict():
         b="wake",
         reference="Jenkins & Dallenbach 1924",
     )
-    [row] = claim_rows(evaluate_study(ds, [c])["claims"])
-    study, what, reference, effect, seeds, verdict = row
+    [result] = evaluate_study(ds, [c])["claims"]
+    [row] = claim_rows([result])
+    study, what, reference, effect, size, seeds, p, verdict = row
     assert study == "synthetic" and what.startswith("sleep beats wake: recall")
     assert reference == "Jenkins & Dallenbach 1924"
-    assert effect.startswith("+3.00 Hz [") and seeds == str(N_SEEDS) and verdict == "reproduced"
+    assert effect.startswith("+3.00 Hz [") and verdict == "reproduced"
+    assert size == f"d_z +{3 / np.sqrt(2.1):.2f}"
+    needed = seeds_for_power(3 / np.sqrt(2.1))
+    assert seeds == f"{N_SEEDS}; 80% power: {needed} seeds"
+    assert p == f"p {result['p_value']:.3f}, Holm (study of 1) {result['p_value']:.3f}"
     assert claim_rows([]) == []
+    # the HTML table: raw and run-adjusted p, and the study's own verdict where it differs
+    # two weaker claims, reproduced by their studies alone: p 0.03 and 0.04, sorted after
+    # this one's (x 3), become 0.03 x 2 = 0.06 and max(0.06, 0.04 x 1) = 0.06
+    weak = [{**result, "name": f"weak {p}", "p_value": p} for p in (0.03, 0.04)]
+    run = adjust([result, *weak], "run")
+    assert [r["verdict"] for r in run] == ["reproduced", "inconclusive", "inconclusive"]
+    html = claims_table(run)
+    assert "Holm (run of 3) 0.060" in html and "p 0.030" in html and "p 0.040" in html
+    assert html.count("its study alone: reproduced") == 2
+    assert "d_z" in html and "80% power" in html
 
 
 # --- validation before any job runs ------------------------------------------------------

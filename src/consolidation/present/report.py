@@ -3,7 +3,9 @@
 1. A header: what was run (config file and hash, studies, simulations, date, code revision), the
    verdicts at a glance, and which studies are missing if the results folder is partial.
 2. The claims table: every claim computed by rule claims (``results/<study>/claims.json``), its
-   effect with 95% CI, seeds and a coloured verdict; each claim links to its study's section
+   effect with 95% CI, effect size, seeds (and seeds for 80% power), one-sided p-value raw and
+   Holm-adjusted over every claim of the run, and the verdict from the adjusted p-value (the
+   one to quote) as a coloured badge; each claim links to its study's section
    (:mod:`consolidation.present.sections`).
 3. One section per study: the question (its description), its claims, its figures (alt text,
    caption; click one to see it full size), the numbers with 95% bootstrap CIs over seeds
@@ -47,7 +49,7 @@ from consolidation.present.provenance import (
     revision_label,
 )
 from consolidation.present.sections import claims_section, study_section
-from consolidation.studies.verdicts import VERDICTS
+from consolidation.studies.verdicts import VERDICTS, adjust
 
 # Nothing may be fetched: images only from data: URIs, style and script only inline.
 CSP = (
@@ -188,6 +190,9 @@ def build_report(
     }
     opened, no_dataset = open_datasets(paths)
     computed, no_claims = read_claims(studies, claims)
+    # every claim of the run is one family: the verdicts shown are after Holm's adjustment over
+    # all of them (each claims.json adjusted over its own study's claims only)
+    computed = adjust(computed, "run")
     sections, missing = [], {}
     for study in studies:
         name = study["name"]

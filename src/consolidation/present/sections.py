@@ -20,13 +20,14 @@ from consolidation.present.html import (
 )
 from consolidation.present.inputs import NOT_COMPUTED
 from consolidation.present.numbers import numbers_html
-from consolidation.studies.verdicts import format_effect
+from consolidation.studies.summaries import format_effect, format_p, format_power, format_size
 
 # --- the claims ------------------------------------------------------------------------------
 
 
 def claim_rows(results: Sequence[Mapping[str, Any]]) -> list[list[str]]:
-    """One table row per computed claim (``claims.json`` of rule claims): what, effect, verdict."""
+    """One table row per computed claim (``claims.json`` of rule claims): what, effect, size,
+    seeds, p-values, verdict."""
     rows = []
     for r in results:
         verdict = r["verdict"] + (f" ({'; '.join(r['notes'])})" if r.get("notes") else "")
@@ -36,7 +37,9 @@ def claim_rows(results: Sequence[Mapping[str, Any]]) -> list[list[str]]:
                 f"{r['name']}: {r['description']}",
                 r.get("reference") or "",
                 format_effect(r),
-                str(r["n_seeds"]),
+                format_size(r),
+                "; ".join(filter(None, [str(r["n_seeds"]), format_power(r)])),
+                format_p(r),
                 verdict,
             ]
         )
@@ -44,7 +47,8 @@ def claim_rows(results: Sequence[Mapping[str, Any]]) -> list[list[str]]:
 
 
 def _claim_cells(r: Mapping[str, Any]) -> list[str]:
-    """A claim's row of the claims table as HTML cells: study, claim, effect, seeds, verdict."""
+    """A claim's row of the claims table as HTML cells: study, claim, effect, size, seeds,
+    p-values, verdict."""
     href = escape("#" + section_id(r["study"]))
     what = f'<a href="{href}"><strong>{escape(r["name"])}</strong></a>'
     if r.get("description"):
@@ -52,14 +56,22 @@ def _claim_cells(r: Mapping[str, Any]) -> list[str]:
     if r.get("reference"):
         what += f'<br><span class="note">Reference: {escape(r["reference"])}</span>'
     verdict = verdict_badge(r["verdict"])
+    alone = r.get("verdict_study")
+    if alone and alone != r["verdict"]:
+        verdict += f'<br><span class="note">its study alone: {escape(alone)}</span>'
     if r.get("notes"):
         verdict += f'<br><span class="note">{escape("; ".join(r["notes"]))}</span>'
     effect = format_effect(r) if r.get("effect") is not None else "n/a"
+    seeds = escape(r.get("n_seeds", 0))
+    if format_power(r):
+        seeds += f'<br><span class="note">{escape(format_power(r))}</span>'
     return [
         f'<a href="{href}">{escape(r["study"])}</a>',
         what,
         escape(effect).replace("; ", ";<br>"),
-        escape(r.get("n_seeds", 0)),
+        escape(format_size(r)),
+        seeds,
+        escape(format_p(r)).replace(", ", ",<br>"),
         verdict,
     ]
 
@@ -67,7 +79,7 @@ def _claim_cells(r: Mapping[str, Any]) -> list[str]:
 def claims_table(results: Sequence[Mapping[str, Any]]) -> str:
     """The claims table: each claim links to its study's section; verdicts as coloured badges."""
     return html_table(
-        ["study", "claim", "effect [95% CI]", "seeds", "verdict"],
+        ["study", "claim", "effect [95% CI]", "size", "seeds", "p (one-sided)", "verdict"],
         [_claim_cells(r) for r in results],
         [f"row-{verdict_kind(r['verdict'])}" for r in results],
         cls="claims",
@@ -80,19 +92,27 @@ def claims_section(computed: Sequence[Mapping[str, Any]]) -> str:
         [
             '<section id="claims"><h2>Claims</h2>',
             "<p>What each study expects, computed from its dataset over seeds (rule "
-            "<code>claims</code>). Effect: mean over seeds [95% bootstrap CI]. Click a claim for "
-            "its study.</p>",
+            "<code>claims</code>). Effect: mean over seeds [95% Student t interval over seeds]; "
+            "size: Cohen's d<sub>z</sub> (mean / sd of the per-seed values) or the mean "
+            "Spearman ρ; seeds, and how many a paired t-test needs for 80% power at this "
+            "d<sub>z</sub>; p: one-sided in the expected direction, raw and Holm-adjusted over "
+            "every claim of this run. Click a claim for its study.</p>",
             claims_table(computed) if computed else "<p>No study declares claims.</p>",
             '<p class="note">Claims are declared in the config (<code>studies.&lt;name&gt;.'
             "claims</code>). A contrast is the difference a − b paired within each seed, in the "
-            "variable's units; a trend is the Spearman rank correlation ρ within each seed, with "
-            "the change from the lowest to the highest value along it; a level is the variable "
-            "minus a number; a match is the variable itself against a published value. Verdict: "
-            f"{verdict_badge('reproduced')} if the CI excludes 0 in the expected direction (a "
-            "match: lies within the published value's tolerance), "
-            f"{verdict_badge('contradicted')} if it excludes 0 in the other (a match: lies wholly "
-            f"outside the tolerance), else {verdict_badge('inconclusive')} (also with fewer than "
-            "3 seeds); "
+            "variable's units; a trend is the Spearman rank correlation ρ within each seed (a "
+            "per-memory trend within each grid cell, then averaged over cells), with the change "
+            "from the lowest to the highest value along it; a level is the variable minus a "
+            "number; a match is the variable itself against a published value. Tests: a "
+            "one-sided t-test over seeds (contrasts, levels), a permutation test within seeds "
+            "(trends); Holm's adjustment over every tested claim of the run. Verdict: "
+            f"{verdict_badge('reproduced')} if the adjusted p is below 0.05 with the effect in "
+            "the expected direction (a match: its interval lies within the published value's "
+            f"tolerance), {verdict_badge('contradicted')} if the opposite direction's adjusted "
+            "p is (a match: wholly outside the tolerance), else "
+            f"{verdict_badge('inconclusive')} (also with fewer than 3 seeds). This run's "
+            "verdict is the one to quote; <code>claims.json</code> holds each study's own, "
+            "adjusted over its claims only, shown here where it differs. "
             f"{verdict_badge(NOT_COMPUTED)}: its study's claims file is missing.</p>",
             "</section>",
         ]

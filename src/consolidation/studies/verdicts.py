@@ -1,14 +1,23 @@
 """Claims evaluated: a validated claim (:mod:`consolidation.studies.claims`) computed from its
-study dataset over seeds, with a verdict, as JSON and as text for the report.
+study dataset over seeds, with a verdict, as JSON (as text: :mod:`consolidation.studies.summaries`).
 
 Every dimension a claim neither selects nor compares along is averaged within each seed first
-(for ``by`` claims: every dimension the per-memory variable lacks; its own grid cells and
-memories are the points of the comparison). The effect is the mean over seeds with a percentile
-bootstrap 95% CI resampling seeds (fixed RNG seed, so the same data give the same numbers). The
-verdict is computed, never written: the CI excludes 0 (a level: ``than``) on the expected side ->
-``reproduced``, on the other side -> ``contradicted``, otherwise (or with fewer than ``MIN_SEEDS``
-seeds) ``inconclusive``. A match is ``reproduced`` when the CI lies inside the published value's
-tolerance interval, ``contradicted`` when it lies wholly outside it, else ``inconclusive``.
+(for ``by`` claims: every dimension the per-memory variable lacks; a ``by`` trend is computed
+within each grid cell, then averaged over cells). The effect is the mean over seeds with a
+Student t 95% interval over seeds, its standardised size (Cohen's d_z, mean / sd of the per-seed
+values, for contrasts and levels; Spearman's ρ for trends) and a one-sided p-value in the
+expected direction and in the opposite one: a t-test over seeds for contrasts and levels, a
+permutation test within seeds for trends (fixed RNG seed, so the same data give the same
+numbers). Contrasts and levels also give the seeds a paired t-test needs for 80% power at the
+observed d_z.
+
+The verdict is computed, never written: after Holm's adjustment over the claims tested together
+(:func:`adjust`: a study's claims in ``claims.json``, every claim of the run in the report, which
+is the verdict to quote) an expected-direction p < 0.05 with the effect on the expected side ->
+``reproduced``, an opposite-direction p < 0.05 -> ``contradicted``, otherwise (or with fewer
+than ``MIN_SEEDS`` seeds) ``inconclusive``. A match has no test: it is ``reproduced`` when its
+interval lies inside the published value's tolerance interval, ``contradicted`` when it lies
+wholly outside it, else ``inconclusive``.
 """
 
 from __future__ import annotations
@@ -21,17 +30,28 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from consolidation.studies.claims import Claim
-from consolidation.studies.comparisons import coordinate_position
-from consolidation.studies.config import ClaimError, format_value, show
-from consolidation.studies.stats import bootstrap_ci, spearman
+from consolidation.studies.claims import EXPECT, Claim
+from consolidation.studies.config import format_value, show
+from consolidation.studies.per_seed import per_seed
+from consolidation.studies.stats import (
+    PERMUTATIONS,
+    cohens_dz,
+    holm,
+    seeds_for_power,
+    t_interval,
+    t_test_greater,
+    trend_permutation_p,
+)
 
 VERDICTS = ("reproduced", "contradicted", "inconclusive")
-# Fewer seeds than this give no verdict: a percentile bootstrap over one or two values has no
-# spread worth the name (one seed gives a zero-width CI).
+# Fewer seeds than this give no verdict: one or two seeds say nothing of the spread between
+# seeds that a test could trust (one gives no interval at all).
 MIN_SEEDS = 3
 CI_LEVEL = 0.95
-BOOTSTRAP_SEED = 0
+CI_METHOD = "Student t over seeds"
+ALPHA = 0.05  # one-sided, after Holm's adjustment
+POWER = 0.8  # the power a claim's seeds_needed is computed for
+PERMUTATION_SEED = 0  # a trend's permutation draws: the same dataset gives the same p-values
 STATISTICS = {
     "contrast": "paired difference a - b ({units})",
     "trend": "Spearman rank correlation",
@@ -40,152 +60,22 @@ STATISTICS = {
 }
 
 
-# --- statistics ------------------------------------------------------------------------------
-
-
-def _isel(da: xr.DataArray, dim: str, value: Any, where: str) -> xr.DataArray:
-    if isinstance(value, tuple):  # a subset: keep the dimension, averaged later
-        return xr.concat([_isel(da, dim, v, where) for v in value], dim=dim)
-    pos = coordinate_position(da[dim].values.tolist(), value)
-    if pos is None:
-        raise ClaimError(
-            f"{where}: the study dataset has no {dim}={format_value(value)} (it has "
-            + ", ".join(format_value(v) for v in da[dim].values.tolist())
-            + ")"
-        )
-    return da.isel({dim: pos})
-
-
-def _seed_mean(da: xr.DataArray) -> xr.DataArray:
-    """Average every dimension but ``seed`` (NaNs, e.g. a probe a cell lacks, are skipped)."""
-    return da.mean([d for d in da.dims if d != "seed"], skipna=True)
-
-
-def _per_seed(ds: xr.Dataset, claim: Claim, where: str) -> tuple[np.ndarray, np.ndarray, list]:
-    """(statistic per seed, change per seed in the variable's units, notes)."""
-    da, notes = _selected(ds, claim, where)
-    if claim.kind in ("level", "match"):  # the variable itself, averaged within each seed
-        values = _seed_mean(da).values
-        if claim.kind == "level":
-            values = values - claim.than
-        return values, values, notes
-    group = None
-    if claim.by is not None:
-        group, da = _grouped(ds, da, claim, where)
-    if claim.kind == "contrast":
-        diff, more = _contrast(da, group, claim, where)
-        return diff, diff, notes + more
-    rho, change, more = _trend(da, group, claim)
-    return rho, change, notes + more
-
-
-def _selected(ds: xr.Dataset, claim: Claim, where: str) -> tuple[xr.DataArray, list[str]]:
-    """(the claim's variable at its ``select``, notes on the runs left out)."""
-    if claim.variable not in ds:
-        raise ClaimError(f"{where} 'variable': the study dataset has no {claim.variable}")
-    da = ds[claim.variable]
-    notes: list[str] = []
-    if "flag" in ds:  # runs collect flagged (runaway, NaN state) are left out, as everywhere
-        flagged = int((ds["flag"] != 0).sum())
-        if flagged:
-            da = da.where(ds["flag"] == 0)
-            notes.append(f"{flagged} flagged run(s) left out")
-    for dim, value in claim.select.items():
-        da = _isel(da, dim, value, f"{where} 'select' {show(dim)}")
-    return da, notes
-
-
-def _grouped(
-    ds: xr.Dataset, da: xr.DataArray, claim: Claim, where: str
-) -> tuple[xr.DataArray, xr.DataArray]:
-    """(the per-memory variable ``by``, the claim's variable), on the same dimensions."""
-    if claim.by not in ds:
-        raise ClaimError(f"{where} {claim.kind!r} 'by': the study dataset has no {claim.by}")
-    group = ds[claim.by]
-    for dim, value in claim.select.items():
-        if dim in group.dims:
-            group = _isel(group, dim, value, f"{where} 'select' {show(dim)}")
-    # average what the grouping variable does not vary over (e.g. phase); its own cells and
-    # memories are the points compared
-    da = da.mean([d for d in da.dims if d not in group.dims], skipna=True)
-    group, da = xr.broadcast(group, da)
-    return group, da
-
-
-def _contrast(
-    da: xr.DataArray, group: xr.DataArray | None, claim: Claim, where: str
-) -> tuple[np.ndarray, list[str]]:
-    """(a - b per seed, notes)."""
-    notes: list[str] = []
-    if isinstance(claim.a, Mapping):  # two points of the grid
-        points = []
-        for key, point in (("a", claim.a), ("b", claim.b)):
-            sel = da
-            for dim, value in point.items():
-                sel = _isel(sel, dim, value, f"{where} 'contrast' '{key}' {show(dim)}")
-            points.append(_seed_mean(sel))
-        high, low = points
-    elif claim.axis is not None:
-        high = _seed_mean(_isel(da, claim.axis, claim.a, f"{where} 'contrast' 'a'"))
-        low = _seed_mean(_isel(da, claim.axis, claim.b, f"{where} 'contrast' 'b'"))
-    else:
-        for value in (claim.a, claim.b):
-            if not bool((group == value).any()):
-                notes.append(f"no memory has {claim.by} = {format_value(value)}")
-        high = _seed_mean(da.where(group == claim.a))
-        low = _seed_mean(da.where(group == claim.b))
-    return (high - low).values, notes
-
-
-def _trend(
-    da: xr.DataArray, group: xr.DataArray | None, claim: Claim
-) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """(rank correlation per seed, highest minus lowest per seed, notes)."""
-    # A rank correlation within each seed, then the mean over seeds with a bootstrap CI
-    # resampling seeds. Seeds are the independent replicates, as for a contrast; correlating
-    # within a seed compares cells that share that seed's network and noise (a paired design),
-    # so differences between seeds do not blur the trend, as they would if cells x seeds were
-    # pooled (which would also treat cells of one seed as independent).
-    if claim.axis is not None:
-        y = da.mean([d for d in da.dims if d not in ("seed", claim.axis)], skipna=True)
-        x = xr.DataArray(np.asarray(da[claim.axis].values, float), dims=[claim.axis])
-        x, y = xr.broadcast(x, y)
-    else:
-        x, y = group.astype(float), da
-    finite = x.values[np.isfinite(x.values)]
-    x_lo, x_hi = (finite.min(), finite.max()) if finite.size else (np.nan, np.nan)
-    rho, change = [], []
-    for s in range(y.sizes["seed"]):
-        xs, ys = x.isel(seed=s).values, y.isel(seed=s).values
-        rho.append(spearman(xs, ys))
-        change.append(_mean_at(ys, xs == x_hi) - _mean_at(ys, xs == x_lo))
-    notes: list[str] = []
-    if not x_hi > x_lo:
-        notes.append(f"{claim.axis or claim.by} takes one value only, so there is no trend")
-        change = [np.nan] * len(change)
-    elif np.isnan(rho).any():
-        notes.append(
-            f"the rank correlation is undefined (constant values) in {int(np.isnan(rho).sum())} "
-            "seed(s)"
-        )
-    return np.asarray(rho, float), np.asarray(change, float), notes
-
-
-def _mean_at(y: np.ndarray, mask: np.ndarray) -> float:
-    """Mean of the finite ``y`` where ``mask`` holds (NaN if none)."""
-    values = y[mask & np.isfinite(y)]
-    return float(values.mean()) if values.size else np.nan
-
-
 # --- verdicts --------------------------------------------------------------------------------
 
 
-def verdict(low: float, high: float, n_seeds: int, sign: int) -> str:
-    """reproduced / contradicted / inconclusive from a CI of the effect and the expected sign."""
-    if n_seeds < MIN_SEEDS or not (math.isfinite(low) and math.isfinite(high)):
+def verdict(
+    p: float | None, p_opposite: float | None, n_seeds: int, effect: float | None, sign: int
+) -> str:
+    """reproduced / contradicted / inconclusive from the one-sided p-values of the expected and
+    the opposite direction (adjusted for the claims tested with it) and the effect's sign."""
+    if n_seeds < MIN_SEEDS or p is None or p_opposite is None or effect is None:
         return "inconclusive"
-    if low > 0 or high < 0:  # the CI excludes 0
-        return "reproduced" if (low > 0) == (sign > 0) else "contradicted"
+    if not all(math.isfinite(v) for v in (p, p_opposite, effect)):
+        return "inconclusive"
+    if p < ALPHA and sign * effect > 0:
+        return "reproduced"
+    if p_opposite < ALPHA and sign * effect < 0:
+        return "contradicted"
     return "inconclusive"
 
 
@@ -202,16 +92,55 @@ def match_verdict(low: float, high: float, n_seeds: int, interval: tuple[float, 
     return "inconclusive"
 
 
+def _tests(
+    claim: Claim, values: np.ndarray, xy: tuple[np.ndarray, np.ndarray] | None
+) -> dict[str, Any]:
+    """A claim's one-sided p-values (expected, opposite direction), effect size and power."""
+    if claim.kind == "match":  # judged by its interval against the published one, no test
+        return {"test": None, "p_value": None, "p_value_opposite": None, "effect_size": None}
+    if claim.kind == "trend":
+        increasing, decreasing = trend_permutation_p(*xy, seed=PERMUTATION_SEED)
+        up = claim.sign > 0
+        return {
+            "test": f"permutation within each seed and cell ({PERMUTATIONS} draws)",
+            "p_value": increasing if up else decreasing,
+            "p_value_opposite": decreasing if up else increasing,
+            "effect_size_name": "ρ",
+            "effect_size": t_interval(values)[0],
+        }
+    greater, less = t_test_greater(values), t_test_greater(-values)
+    dz = cohens_dz(values)
+    needed = seeds_for_power(claim.sign * dz, POWER, ALPHA)
+    if needed is not None:  # a huge effect passes the t-test with 2 seeds; a verdict needs more
+        needed = max(needed, MIN_SEEDS)
+    return {
+        "test": "one-sided t-test over seeds",
+        "p_value": greater if claim.sign > 0 else less,
+        "p_value_opposite": less if claim.sign > 0 else greater,
+        "effect_size_name": "d_z",
+        "effect_size": dz,
+        "power": {
+            "target": POWER,
+            "alpha": ALPHA,
+            "seeds_needed": needed,
+        },
+    }
+
+
 def evaluate(ds: xr.Dataset, claim: Claim | Mapping[str, Any], study: str = "") -> dict[str, Any]:
-    """One claim computed from a study dataset: effect, 95% CI, seeds, verdict (JSON-able)."""
+    """One claim computed from a study dataset: effect, 95% CI, effect size, seeds, one-sided
+    p-values, seeds for 80% power, and its verdict as if it were the only claim (JSON-able)."""
     claim = claim if isinstance(claim, Claim) else Claim.from_dict(claim)
     study = study or str(ds.attrs.get("study", ""))
     where = f"study {show(study)} claim {show(claim.name)}"
-    values, change, notes = _per_seed(ds, claim, where)
+    values, change, notes, xy = per_seed(ds, claim, where)
     seeds = ds["seed"].values.tolist() if "seed" in ds.coords else list(range(len(values)))
     n = int(np.isfinite(values).sum())
-    mean, low, high = bootstrap_ci(values, level=CI_LEVEL, seed=BOOTSTRAP_SEED)
+    mean, low, high = t_interval(values, level=CI_LEVEL)
+    if claim.kind == "trend":  # a mean of correlations: the interval stays within [-1, 1]
+        low, high = max(low, -1.0), min(high, 1.0)
     units = str(ds[claim.variable].attrs.get("units", ""))
+    tests = _tests(claim, values, xy)
     result = {
         "study": study,
         **claim.to_dict(),
@@ -227,20 +156,26 @@ def evaluate(ds: xr.Dataset, claim: Claim | Mapping[str, Any], study: str = "") 
         "ci_low": low,
         "ci_high": high,
         "ci_level": CI_LEVEL,
+        "ci_method": CI_METHOD,
         "n_seeds": n,
         "per_seed": dict(zip(map(str, seeds), values.tolist(), strict=True)),
-        "verdict": (
-            match_verdict(low, high, n, claim.interval)
-            if claim.kind == "match"
-            else verdict(low, high, n, claim.sign)
-        ),
+        **tests,
     }
     if claim.kind == "match":
         result["interval"] = list(claim.interval)
+        result["verdict"] = match_verdict(low, high, n, claim.interval)
+    else:
+        result["verdict"] = verdict(
+            _finite_or_none(tests["p_value"]),
+            _finite_or_none(tests["p_value_opposite"]),
+            n,
+            mean,
+            claim.sign,
+        )
     if claim.kind == "trend":
         # the size of the trend in the variable's units: highest minus lowest value of the axis
-        # (or of the per-memory variable), mean over seeds with its CI
-        c_mean, c_low, c_high = bootstrap_ci(change, level=CI_LEVEL, seed=BOOTSTRAP_SEED)
+        # (or of the per-memory variable, within each cell), mean over seeds with its CI
+        c_mean, c_low, c_high = t_interval(change, level=CI_LEVEL)
         result["change"] = {"effect": c_mean, "ci_low": c_low, "ci_high": c_high, "units": units}
     if 0 < n < MIN_SEEDS:
         notes.append(f"{n} seed(s); a verdict needs at least {MIN_SEEDS}")
@@ -250,11 +185,49 @@ def evaluate(ds: xr.Dataset, claim: Claim | Mapping[str, Any], study: str = "") 
     return _json_safe(result)
 
 
+def _finite_or_none(x: float | None) -> float | None:
+    return x if x is not None and math.isfinite(x) else None
+
+
+def adjust(results: Sequence[Mapping[str, Any]], over: str) -> list[dict[str, Any]]:
+    """Claims (``evaluate``'s results) with Holm-adjusted p-values over all of them and the
+    verdicts those give; ``over`` names the family ("study", "run").
+
+    The expected-direction and the opposite-direction p-values are adjusted as two families of
+    the same claims: a claim is reproduced when its expected-direction test survives, and
+    contradicted when its opposite-direction test does. A match has no test and keeps its
+    verdict; so does a claim from a claims file without p-values (written before they existed).
+    The verdict before adjustment stays as ``verdict_<family it was adjusted over>``.
+    """
+    rows = [dict(r) for r in results]
+    tested = [i for i, r in enumerate(rows) if r.get("p_value") is not None]
+    expected = holm([rows[i]["p_value"] for i in tested])
+    opposite = holm([rows[i].get("p_value_opposite") for i in tested])
+    for i, p, q in zip(tested, expected, opposite, strict=True):
+        r = rows[i]
+        previous = r.get("adjusted_over")
+        if previous:
+            r[f"verdict_{previous}"] = r["verdict"]
+            r[f"p_adjusted_{previous}"] = r.get("p_adjusted")
+        sign = EXPECT[r["kind"]][r["expect"]]
+        r.update(
+            p_adjusted=p,
+            p_adjusted_opposite=q,
+            adjusted_over=over,
+            adjusted_family=len(tested),
+            verdict=verdict(p, q, r["n_seeds"], r.get("effect"), sign),
+        )
+    return rows
+
+
 def evaluate_study(
     ds: xr.Dataset, claims: Sequence[Claim | Mapping[str, Any]], study: str = ""
 ) -> dict[str, Any]:
+    """Every claim of a study, its verdicts from p-values Holm-adjusted over the study's claims
+    (the report adjusts again over every claim of the run: that verdict is the one to quote)."""
     study = study or str(ds.attrs.get("study", ""))
-    return {"study": study, "claims": [evaluate(ds, c, study) for c in claims]}
+    results = [evaluate(ds, c, study) for c in claims]
+    return {"study": study, "claims": adjust(results, "study")}
 
 
 def _json_safe(value: Any) -> Any:
@@ -272,37 +245,3 @@ def _json_safe(value: Any) -> Any:
 
 def dumps(results: Mapping[str, Any]) -> str:
     return json.dumps(results, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
-
-
-# --- text for the report ---------------------------------------------------------------------
-
-
-def _num(x: float | None, digits: int = 2, sign: bool = True) -> str:
-    return "n/a" if x is None else f"{x:{'+' if sign else ''}.{digits}f}"
-
-
-def format_effect(result: Mapping[str, Any]) -> str:
-    """'+6.50 Hz [+3.60, +10.20]' for a contrast or a level (its difference from ``than``);
-    'ρ +0.80 [+0.50, +1.00]; +3.10 Hz ...' for a trend (the change from the lowest to the
-    highest value of the axis); '16.90 ms [16.80, 17.00] (published 16.8 ms, accepted
-    13.44-20.16)' for a match."""
-    if result.get("effect") is None:
-        return "n/a"
-    ci = f"[{_num(result['ci_low'])}, {_num(result['ci_high'])}]"
-    units = result.get("units") or ""
-    units = "" if units == "1" else units  # dimensionless
-    if result["kind"] in ("contrast", "level"):
-        return f"{_num(result['effect'])} {units} {ci}".replace("  ", " ")
-    if result["kind"] == "match":
-        plain = f"[{_num(result['ci_low'], sign=False)}, {_num(result['ci_high'], sign=False)}]"
-        lo, hi = result["interval"]
-        published = f"published {result['value']:g} {units}, accepted {lo:.4g}-{hi:.4g}"
-        return f"{_num(result['effect'], sign=False)} {units} {plain} ({published})"
-    text = f"ρ {_num(result['effect'])} {ci}"
-    change = result.get("change") or {}
-    if change.get("effect") is not None:
-        text += (
-            f"; highest − lowest {_num(change['effect'])} {units} "
-            f"[{_num(change['ci_low'])}, {_num(change['ci_high'])}]"
-        )
-    return text
