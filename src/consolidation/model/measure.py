@@ -97,7 +97,7 @@ def binned_rates(model: Model, params: Parameters) -> tuple[np.ndarray, np.ndarr
 
 
 def raster_sample(model: Model, params: Parameters, record: Record) -> dict[str, np.ndarray]:
-    """Spikes of cortical and hippocampal E cells around the first few SWRs."""
+    """Spikes of cortical and hippocampal E cells around the first few sharp-wave drives."""
     k = params["simulation.raster_swrs"]
     if not record.swrs or k == 0:
         return {

@@ -29,7 +29,7 @@ SPECS: dict[str, Spec] = {
     ),
     "simulation.rate_bin": _s(10.0, "bin width of the stored population rates", "ms", **POSITIVE),
     "simulation.raster_swrs": _s(
-        3, "number of SWR events whose spikes are kept as a raster", low=0
+        3, "the raster keeps the spikes around this many first sharp-wave drives", low=0
     ),
     "simulation.max_rate": _s(
         250.0, "binned population rate above which a run is flagged as runaway", "Hz", **POSITIVE
