@@ -281,22 +281,23 @@ class Planner:
         """Weight decay at the boundary is applied by the runner; no signal changes."""
 
 
+def on_grid(t: float, step: float) -> float:
+    """Time `t` (s) rounded to the control grid of `step` s."""
+    return round(t / step) * step
+
+
 def up_windows(params: Parameters, duration: float) -> list[tuple[float, float]]:
     """The slow oscillation's up states in a phase of `duration` s, as (start, end) from its
     start: each cycle is a down state, then an up state. Times are on the control grid."""
     step = params["simulation.control_step"] / 1e3
     period = 1 / params["sleep.so_frequency"]
     up_len = params["sleep.up_fraction"] * period
-
-    def grid(t: float) -> float:
-        return round(t / step) * step
-
     windows = []
     for cycle in range(int(np.ceil(duration / period))):
-        up_start = grid(cycle * period + (period - up_len))
+        up_start = on_grid(cycle * period + (period - up_len), step)
         if up_start >= duration:
             break
-        windows.append((up_start, min(grid(up_start + up_len), duration)))
+        windows.append((up_start, min(on_grid(up_start + up_len, step), duration)))
     return windows
 
 
@@ -314,7 +315,7 @@ def plan_night(params: Parameters, duration: float, rng: np.random.Generator):
     for up_start, up_end in up_windows(params, duration):
         onsets, t = [], up_start
         while rate > 0:
-            t = round((t + rng.exponential(1 / rate)) / step) * step
+            t = on_grid(t + rng.exponential(1 / rate), step)
             if t + window > up_end + 1e-9:
                 break
             onsets.append(t)

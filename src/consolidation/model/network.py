@@ -120,7 +120,7 @@ def population(
         v_th=params.q("cell.v_threshold"),
         v_reset=params.q("cell.v_reset"),
         t_ref=params.q("cell.refractory"),
-        w_bg=params.q("hippocampus.bg_weight" if name == "hpc_e" else "cell.bg_weight"),
+        w_bg=params.q("cell.bg_weight"),
     )
     group.v = V_INIT
     if kind == "hpc_e":

@@ -73,9 +73,7 @@ SPECS: dict[str, Spec] = {
     "cell.refractory": _s(2.0, "absolute refractory period", "ms", **NONNEG),
     "cell.bg_inputs": _s(600, "independent Poisson background inputs per cell", low=0),
     "cell.bg_rate": _s(1.0, "rate of each background input", "Hz", **NONNEG),
-    "cell.bg_weight": _s(
-        1.0, "voltage jump per background spike (but hippocampal E)", "mV", **NONNEG
-    ),
+    "cell.bg_weight": _s(1.0, "voltage jump per background spike", "mV", **NONNEG),
     # --- memories ---
     "memory.count": _s(5, "number of memories (cortical pattern + hippocampal index each)", low=1),
     "memory.pattern_fraction": _s(
@@ -116,9 +114,6 @@ SPECS: dict[str, Spec] = {
     "hippocampus.w_ii": _s(2.0, "I->I weight (a hyperpolarising jump)", "mV", **NONNEG),
     "hippocampus.tau_i": _s(
         5.0, "membrane time constant, hippocampal inhibitory cells", "ms", **POSITIVE
-    ),
-    "hippocampus.bg_weight": _s(
-        1.0, "voltage jump per background spike, hippocampal E cells", "mV", **NONNEG
     ),
     "hippocampus.adaptation": _s(1.5, "spike-triggered adaptation jump, E cells", "mV", **NONNEG),
     "hippocampus.tau_adaptation": _s(2000.0, "adaptation decay time", "ms", **POSITIVE),
