@@ -108,9 +108,9 @@ SPECS: dict[str, Spec] = {
     "hippocampus.p_ee": _s(1.0, "E->E connection probability", **FRACTION),
     "hippocampus.w_ee": _s(0.1, "initial E->E weight", "mV", **NONNEG),
     "hippocampus.w_ee_max": _s(1.25, "upper bound of E->E weights", "mV", **POSITIVE),
-    "hippocampus.p_inh": _s(0.5, "E->I, I->E and I->I connection probability", **FRACTION),
+    "hippocampus.p_inh": _s(0.3, "E->I, I->E and I->I connection probability", **FRACTION),
     "hippocampus.w_ei": _s(1.5, "E->I weight", "mV", **NONNEG),
-    "hippocampus.w_ie": _s(6.0, "I->E weight (a hyperpolarising jump)", "mV", **NONNEG),
+    "hippocampus.w_ie": _s(12.0, "I->E weight (a hyperpolarising jump)", "mV", **NONNEG),
     "hippocampus.w_ii": _s(2.0, "I->I weight (a hyperpolarising jump)", "mV", **NONNEG),
     "hippocampus.tau_i": _s(
         5.0, "membrane time constant, hippocampal inhibitory cells", "ms", **POSITIVE
@@ -207,7 +207,7 @@ SPECS: dict[str, Spec] = {
         **FRACTION,
     ),
     "neuromod.ach_hpc_inhibition": _s(
-        0.8,
+        0.9,
         "fraction of hippocampal I->E transmission that full ACh suppresses (strong feedback "
         "inhibition in low-ACh sleep only)",
         **FRACTION,
