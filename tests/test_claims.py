@@ -393,6 +393,18 @@ def test_results_are_reproducible_and_too_few_seeds_give_no_verdict():
     assert any("at least" in n for n in few["notes"])
 
 
+def test_a_claim_on_tuning_seeds_says_so():
+    recall = np.zeros((2, N_SEEDS, N_MEMORIES))
+    recall[0] = 5 + WOBBLE / 4
+    ds = study_dataset("schedule.offline", ["sleep", "wake"], recall)
+    c = claim(kind="contrast", axis="schedule.offline", a="sleep", b="wake", expect="greater")
+    held_out = evaluate(ds, c)
+    assert held_out["held_out"] and not any("tune" in n for n in held_out["notes"])
+    tuned = evaluate(ds.assign_coords(seed=[0, 1, 2, 3, 100, 101]), c)
+    assert not tuned["held_out"]
+    assert "seeds 100, 101 were used to tune the model" in tuned["notes"]
+
+
 def test_flagged_runs_are_left_out():
     recall = np.zeros((2, N_SEEDS, N_MEMORIES))
     recall[0] = 5.0

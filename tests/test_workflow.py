@@ -12,6 +12,7 @@ import yaml
 from conftest import REPO, job_counts, run_snakemake
 
 from consolidation.studies.grid import ConfigError, cell_path, format_value, load_studies
+from consolidation.studies.seeds import tuning_seeds_in
 
 # --- grid expansion and cell paths --------------------------------------------------------
 
@@ -145,6 +146,17 @@ def test_full_config_merges_over_the_default_and_validates():
     assert set(studies) == set(config["studies"])
     assert all(len(s.seeds) >= 10 for s in studies.values())
     assert all(c.overrides["network.scale"] == 1.0 for s in studies.values() for c in s.cells)
+
+
+@pytest.mark.parametrize("overlays", [(), ("full.yaml",), ("full.yaml", "compiled.yaml")])
+def test_shipped_configs_confirm_claims_on_seeds_held_out_from_tuning(overlays):
+    from snakemake.utils import update_config
+
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    for overlay in overlays:
+        update_config(config, yaml.safe_load((REPO / "config" / overlay).read_text()))
+    for name, study in load_studies(config).items():
+        assert not tuning_seeds_in(study.seeds), name
 
 
 def test_compiled_overlay_compiles_every_network_study_with_all_seeds_in_one_job():

@@ -3,14 +3,16 @@
 
 ``consolidation-diagnose [key=value ...]`` prints the numbers the model is tuned by. It runs one
 cell per seed for sleep, wake and disrupted sleep and prints recall, replay content
-and weights, e.g. ``consolidation-diagnose network.scale=0.5 --seeds 0 1``.
+and weights, e.g. ``consolidation-diagnose network.scale=0.5 --conditions sleep``. Its default
+seeds are the first four tuning seeds (:mod:`consolidation.studies.seeds`), which no shipped
+config's claims run on.
 
 ``--study NAME`` instead runs each grid cell of a study of a workflow config (``--config``,
 default ``config/config.yaml``; several files merge as snakemake merges them) with the config's
 and the study's ``fixed`` settings, then the ``key=value`` overrides, and prints recall per
 memory: its age in nights, intact and lesioned recall and the lesion deficit, per seed and as
 the mean over seeds. That is the view behind the Ribot gradient, e.g.
-``consolidation-diagnose --study ribot --seeds 0 1 2``.
+``consolidation-diagnose --study ribot``.
 
 ``consolidation-verify [RESULTS] [-n N]`` re-runs N random cells of a results folder and
 compares them bit for bit with the stored ones (:mod:`consolidation.results.verify`).
@@ -38,6 +40,7 @@ from consolidation.results import verify as check
 from consolidation.results.io import write_text
 from consolidation.studies.config import ConfigError
 from consolidation.studies.grid import load_studies
+from consolidation.studies.seeds import TUNING_SEEDS
 
 CONDITIONS = {
     "sleep": {"schedule.offline": "sleep"},
@@ -156,7 +159,13 @@ def diagnose(argv: list[str] | None = None) -> None:
         prog="consolidation-diagnose", description=__doc__.split("\n\n")[1]
     )
     ap.add_argument("overrides", nargs="*", help="dotted.key=value (YAML value)")
-    ap.add_argument("--seeds", type=int, nargs="+", default=[0])
+    ap.add_argument(
+        "--seeds",
+        type=int,
+        nargs="+",
+        default=list(TUNING_SEEDS[:4]),
+        help="default: tuning seeds, which no shipped config's claims run on",
+    )
     ap.add_argument("--conditions", nargs="+", default=list(CONDITIONS))
     ap.add_argument("--study", help="per-memory recall for each grid cell of this study")
     ap.add_argument("--config", type=Path, nargs="+", default=[Path("config/config.yaml")])

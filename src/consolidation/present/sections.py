@@ -20,6 +20,8 @@ from consolidation.present.html import (
 )
 from consolidation.present.inputs import NOT_COMPUTED
 from consolidation.present.numbers import numbers_html
+from consolidation.studies.seeds import TUNING_SEEDS
+from consolidation.studies.seeds import describe as describe_seeds
 from consolidation.studies.summaries import format_effect, format_p, format_power, format_size
 
 # --- the claims ------------------------------------------------------------------------------
@@ -96,7 +98,9 @@ def claims_section(computed: Sequence[Mapping[str, Any]]) -> str:
             "size: Cohen's d<sub>z</sub> (mean / sd of the per-seed values) or the mean "
             "Spearman ρ; seeds, and how many a paired t-test needs for 80% power at this "
             "d<sub>z</sub>; p: one-sided in the expected direction, raw and Holm-adjusted over "
-            "every claim of this run. Click a claim for its study.</p>",
+            "every claim of this run. Click a claim for its study. The model was tuned on "
+            f"seeds {TUNING_SEEDS[0]}-{TUNING_SEEDS[-1]} (<code>consolidation-diagnose</code>'s "
+            "default); a claim computed on any of them says so in its notes.</p>",
             claims_table(computed) if computed else "<p>No study declares claims.</p>",
             '<p class="note">Claims are declared in the config (<code>studies.&lt;name&gt;.'
             "claims</code>). A contrast is the difference a − b paired within each seed, in the "
@@ -135,7 +139,7 @@ def parameter_tables(study: Mapping[str, Any]) -> str:
         for key, values in study.get("grid", {}).items()
     ]
     fixed = [[key, value_text(v), *_spec(key)] for key, v in study.get("fixed", {}).items()]
-    seeds = ", ".join(map(str, study.get("seeds", [])))
+    seeds = describe_seeds(study.get("seeds", []))
     parts = ["<h3>Parameters</h3>", "<p><strong>Varied</strong> (the grid; every combination "]
     parts.append(f"runs with every seed: {escape(seeds)}):</p>")
     parts.append(text_table(["parameter", "values", "unit", "meaning"], varied))

@@ -33,6 +33,7 @@ import xarray as xr
 from consolidation.studies.claims import EXPECT, Claim
 from consolidation.studies.config import format_value, show
 from consolidation.studies.per_seed import per_seed
+from consolidation.studies.seeds import tuning_seeds_in
 from consolidation.studies.stats import (
     PERMUTATIONS,
     cohens_dz,
@@ -177,6 +178,10 @@ def evaluate(ds: xr.Dataset, claim: Claim | Mapping[str, Any], study: str = "") 
         # (or of the per-memory variable, within each cell), mean over seeds with its CI
         c_mean, c_low, c_high = t_interval(change, level=CI_LEVEL)
         result["change"] = {"effect": c_mean, "ci_low": c_low, "ci_high": c_high, "units": units}
+    tuned = tuning_seeds_in(seeds)
+    result["held_out"] = not tuned
+    if tuned:
+        notes.append(f"seeds {', '.join(map(str, tuned))} were used to tune the model")
     if 0 < n < MIN_SEEDS:
         notes.append(f"{n} seed(s); a verdict needs at least {MIN_SEEDS}")
     elif n == 0:
