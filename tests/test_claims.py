@@ -22,7 +22,7 @@ from consolidation.studies.claims import (
 )
 from consolidation.studies.grid import ConfigError, load_studies
 from consolidation.studies.stats import seeds_for_power, spearman
-from consolidation.studies.summaries import format_effect
+from consolidation.studies.summaries import format_effect, format_power
 from consolidation.studies.verdicts import (
     MIN_SEEDS,
     adjust,
@@ -200,6 +200,11 @@ def test_claims_tested_together_are_judged_after_holms_adjustment():
         assert r["p_adjusted"] == pytest.approx(2 * raw)
         assert r["adjusted_over"] == "study" and r["adjusted_family"] == 2
         assert r["verdict"] == "inconclusive"
+        # power under Holm: the seeds for 80% power at alpha / 2, more than alone
+        dz = r["effect_size"]
+        assert r["power"]["seeds_needed_adjusted"] == seeds_for_power(dz, 0.8, 0.025)
+        assert r["power"]["seeds_needed_adjusted"] > r["power"]["seeds_needed"]
+        assert f"({seeds_for_power(dz, 0.8, 0.025)} under Holm)" in format_power(r)
     run = adjust(study + evaluate_study(ds.assign_attrs(study="other"), twice)["claims"], "run")
     for r in run:
         assert r["p_adjusted"] == pytest.approx(min(1.0, 4 * raw))

@@ -47,14 +47,18 @@ def format_size(result: Mapping[str, Any]) -> str:
 
 
 def format_power(result: Mapping[str, Any]) -> str:
-    """'80% power: 12 seeds' (contrast, level), '' otherwise; the effect in the wrong direction
-    (or no spread between seeds) has no such number."""
+    """'80% power: 5 seeds (9 under Holm)' (contrast, level), '' otherwise; the effect in the
+    wrong direction (or no spread between seeds) has no such number."""
     power = result.get("power")
     if not power:
         return ""
     needed = power.get("seeds_needed")
     target = f"{power['target']:.0%} power"
-    return f"{target}: {needed} seeds" if needed is not None else f"{target}: n/a"
+    if needed is None:
+        return f"{target}: n/a"
+    adjusted = power.get("seeds_needed_adjusted")
+    holm = f" ({adjusted} under Holm)" if adjusted and adjusted != needed else ""
+    return f"{target}: {needed} seeds{holm}"
 
 
 def _p(x: float | None) -> str:

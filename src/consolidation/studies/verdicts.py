@@ -111,9 +111,6 @@ def _tests(
         }
     greater, less = t_test_greater(values), t_test_greater(-values)
     dz = cohens_dz(values)
-    needed = seeds_for_power(claim.sign * dz, POWER, ALPHA)
-    if needed is not None:  # a huge effect passes the t-test with 2 seeds; a verdict needs more
-        needed = max(needed, MIN_SEEDS)
     return {
         "test": "one-sided t-test over seeds",
         "p_value": greater if claim.sign > 0 else less,
@@ -123,9 +120,15 @@ def _tests(
         "power": {
             "target": POWER,
             "alpha": ALPHA,
-            "seeds_needed": needed,
+            "seeds_needed": _seeds_needed(claim.sign * dz, ALPHA),
         },
     }
+
+
+def _seeds_needed(dz: float, alpha: float) -> int | None:
+    needed = seeds_for_power(dz, POWER, alpha)
+    # a huge effect passes the t-test with 2 seeds; a verdict needs more
+    return None if needed is None else max(needed, MIN_SEEDS)
 
 
 def evaluate(ds: xr.Dataset, claim: Claim | Mapping[str, Any], study: str = "") -> dict[str, Any]:
@@ -202,7 +205,8 @@ def adjust(results: Sequence[Mapping[str, Any]], over: str) -> list[dict[str, An
     the same claims: a claim is reproduced when its expected-direction test survives, and
     contradicted when its opposite-direction test does. A match has no test and keeps its
     verdict; so does a claim from a claims file without p-values (written before they existed).
-    The verdict before adjustment stays as ``verdict_<family it was adjusted over>``.
+    The verdict before adjustment stays as ``verdict_<family it was adjusted over>``. Contrasts
+    and levels get ``power.seeds_needed_adjusted``: the seeds for 80% power at alpha / family.
     """
     rows = [dict(r) for r in results]
     tested = [i for i, r in enumerate(rows) if r.get("p_value") is not None]
@@ -222,6 +226,15 @@ def adjust(results: Sequence[Mapping[str, Any]], over: str) -> list[dict[str, An
             adjusted_family=len(tested),
             verdict=verdict(p, q, r["n_seeds"], r.get("effect"), sign),
         )
+        if r.get("power") and r.get("effect_size") is not None:
+            # Holm's first step tests at alpha / family: the seeds that power it bound the
+            # seeds the claim needs in this family from above
+            r["power"] = {
+                **r["power"],
+                "seeds_needed_adjusted": _seeds_needed(
+                    sign * r["effect_size"], ALPHA / len(tested)
+                ),
+            }
     return rows
 
 
