@@ -39,7 +39,6 @@ def test_acetylcholine_blocks_part_of_the_hippocampal_adaptation(
         "acetylcholine": b2.TimedArray([ach], dt=1 * b2.second),
         "hippocampus_offset": drive,
         "cortex_offset": drive,
-        "interneuron_offset": drive,
     }
     cells = population(name, 3, kind, params, signals, Constants())
     cells.v = params.q("cell.v_reset")

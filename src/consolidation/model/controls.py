@@ -15,7 +15,6 @@ Signals (names as the equations use them):
 - ``cortex_offset(t)``: shift of cortical cells' rest (slow-oscillation down states).
 - ``hippocampus_offset(t)``: shift of hippocampal E cells' rest (lesion at test; ripple
   excitability and disruption; serotonin in sleep).
-- ``interneuron_offset(t)``: shift of hippocampal I cells' rest (noradrenaline in sleep).
 - ``stimulus(t, i)``, one per stimulated population: the Poisson rate of each cell's source
   (encoding, test cues, ripple seeds).
 """
@@ -55,7 +54,6 @@ class Controls:
     plasticity: np.ndarray  # (steps, channel)
     cortex_offset: np.ndarray  # (steps,) V
     hippocampus_offset: np.ndarray  # (steps,) V
-    interneuron_offset: np.ndarray  # (steps,) V
     stimulus: dict[str, np.ndarray]  # population -> (steps, cells) Hz
     record: Record
 
@@ -67,7 +65,6 @@ class Controls:
             "plasticity": self.plasticity,
             "cortex_offset": self.cortex_offset * b2.volt,
             "hippocampus_offset": self.hippocampus_offset * b2.volt,
-            "interneuron_offset": self.interneuron_offset * b2.volt,
             **{f"stimulus_{pop}": rates * b2.Hz for pop, rates in self.stimulus.items()},
         }
         # Named, because the generated code carries the names: brian2 would number unnamed
@@ -113,7 +110,6 @@ class Planner:
             plasticity=np.zeros((total, 2)),
             cortex_offset=np.zeros(total),
             hippocampus_offset=np.zeros(total),
-            interneuron_offset=np.zeros(total),
             stimulus={"ctx_e": np.zeros((total, n_ctx)), "hpc_e": np.zeros((total, n_hpc))},
             record=Record(),
         )
@@ -171,9 +167,6 @@ class Planner:
         c.cortex_offset[night] = -p["sleep.down_depth"] / 1e3
         c.hippocampus_offset[night] -= (
             p["neuromod.serotonin_sleep"] * p["neuromod.serotonin_hyperpolarisation"] / 1e3
-        )
-        c.interneuron_offset[night] = (
-            p["neuromod.noradrenaline_sleep"] * p["neuromod.noradrenaline_depolarisation"] / 1e3
         )
         windows = []
         for up_start, up_end, onsets in plan_night(p, phase["duration"], self.rng):

@@ -21,7 +21,7 @@ w_bg : volt (shared, constant)      # jump per background spike
 
 # The schedule's control signals (see consolidation.model.controls) are functions of time: the slow
 # oscillation's down states shift cortical cells; a lesion, ripple excitability, ripple
-# disruption and serotonin shift hippocampal E cells; noradrenaline shifts hippocampal I cells.
+# disruption and serotonin shift hippocampal E cells.
 CORTEX_CELLS = (
     LIF
     + """
@@ -47,7 +47,7 @@ DEPRESSION_RESET = "; r -= u_std * r"
 HIPPOCAMPUS_I_CELLS = (
     LIF
     + """
-I_ctrl = interneuron_offset(t) : volt
+I_ctrl = 0*mV : volt
 """
 )
 

@@ -215,19 +215,12 @@ SPECS: dict[str, Spec] = {
     "neuromod.dopamine": _s(
         1.0, "novelty/dopamine factor on hippocampal learning during encoding", low=0.0, high=10.0
     ),
-    # The monoamines act on the hippocampus in NREM only; their wake levels are not modelled.
+    # Serotonin acts on the hippocampus in NREM only; its wake level is not modelled.
     # Median-raphe (serotonergic) stimulation suppresses ripples (Wang et al. 2015, Nat
     # Neurosci 18:728), through 5-HT1A hyperpolarisation of CA3/CA1 pyramidal cells.
     "neuromod.serotonin_sleep": _s(0.0, "serotonin level in NREM sleep", **FRACTION),
     "neuromod.serotonin_hyperpolarisation": _s(
-        4.0, "hyperpolarisation of hippocampal E cells at full serotonin", "mV", **NONNEG
-    ),
-    # Locus-coeruleus stimulation in post-learning sleep impairs consolidation (Novitskaya et
-    # al. 2016, Learn Mem 23:238); noradrenaline excites hippocampal interneurons through
-    # alpha1 receptors (Bergles et al. 1996, J Neurosci 16:572).
-    "neuromod.noradrenaline_sleep": _s(0.0, "noradrenaline level in NREM sleep", **FRACTION),
-    "neuromod.noradrenaline_depolarisation": _s(
-        4.0, "depolarisation of hippocampal I cells at full noradrenaline", "mV", **NONNEG
+        16.0, "hyperpolarisation of hippocampal E cells at full serotonin", "mV", **NONNEG
     ),
     # --- encoding ---
     "encoding.duration": _s(400.0, "stimulation time per memory per exposure", "ms", **POSITIVE),

@@ -98,7 +98,8 @@ def claims_section(computed: Sequence[Mapping[str, Any]]) -> str:
             "size: Cohen's d<sub>z</sub> (mean / sd of the per-seed values) or the mean "
             "Spearman ρ; seeds, and how many a paired t-test needs for 80% power at this "
             "d<sub>z</sub> (alone, and at the level of Holm's first step over the run); p: "
-            "one-sided in the expected direction, raw and Holm-adjusted over every claim of this run. Click a claim for its study. The model was tuned on "
+            "one-sided in the expected direction, raw and Holm-adjusted over every claim of "
+            "this run. Click a claim for its study. The model was tuned on "
             f"seeds {TUNING_SEEDS[0]}-{TUNING_SEEDS[-1]} (<code>consolidation-diagnose</code>'s "
             "default); a claim computed on any of them says so in its notes.</p>",
             claims_table(computed) if computed else "<p>No study declares claims.</p>",
