@@ -1,4 +1,4 @@
-"""A study's key numbers: computed from its dataset per grid cell, with 95% bootstrap CIs over
+"""A study's key numbers: computed from its dataset per grid cell, with 95% Student t intervals over
 seeds, and as the table of its section."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import xarray as xr
 from consolidation.model.stdp import BI_POO_TAU_MINUS, BI_POO_TAU_PLUS
 from consolidation.present.html import ci_text, escape, text_table, value_text
 from consolidation.results.collect import flagged_runs, recall_outcome
-from consolidation.studies.stats import bootstrap_ci
+from consolidation.studies.stats import t_interval
 
 NO_CI = (np.nan, np.nan, np.nan)
 
@@ -37,8 +37,8 @@ def cell_numbers(ds: xr.Dataset) -> list[dict[str, Any]]:
     rows = []
     for sel in _grid_cells(ds, grid_axes(ds)):
         row = {a: ds[a].values[i] for a, i in sel.items()}
-        row["lesioned"] = bootstrap_ci(lesioned.isel(sel).values)
-        row["intact"] = bootstrap_ci(intact.isel(sel).values)
+        row["lesioned"] = t_interval(lesioned.isel(sel).values)
+        row["intact"] = t_interval(intact.isel(sel).values)
         row["replay"] = float(replay.isel(sel).mean()) if replay is not None else np.nan
         row["runaway"] = int(ds["runaway"].isel(sel).sum()) if "runaway" in ds else 0
         row["seeds"] = int(lesioned.isel(sel).count())
@@ -61,13 +61,11 @@ def window_numbers(ds: xr.Dataset) -> list[dict[str, Any]]:
         for name in ("tau_plus", "tau_minus"):
             values = ds[name].isel(sel).values
             finite = values[np.isfinite(values)]
-            row[name] = bootstrap_ci(finite) if finite.size else NO_CI
+            row[name] = t_interval(finite) if finite.size else NO_CI
             row[f"{name}_seeds"] = f"{finite.size}/{values.size}"
         for side, offset in closest.items():
             row[f"dw_{side}"] = (
-                bootstrap_ci(dw.isel(sel).sel(offset=offset).values)
-                if offset is not None
-                else NO_CI
+                t_interval(dw.isel(sel).sel(offset=offset).values) if offset is not None else NO_CI
             )
             row[f"offset_{side}"] = offset
         rows.append(row)
@@ -101,8 +99,8 @@ def _recall_numbers(ds: xr.Dataset) -> str:
     ]
     parts = [
         f"<h3>Key numbers</h3><p>Recall (Hz) at probe <code>{escape(probe)}</code>, averaged "
-        "over memories: mean [95% bootstrap CI over seeds]. With the hippocampus lesioned at test "
-        "it measures what the cortex recalls on its own (consolidation).</p>",
+        "over memories: mean [95% Student t interval over seeds]. With the hippocampus lesioned "
+        "at test it measures what the cortex recalls on its own (consolidation).</p>",
         text_table(header, rows),
     ]
     flagged = flagged_runs(ds)
@@ -143,7 +141,7 @@ def _window_numbers(ds: xr.Dataset) -> str:
         "<h3>Key numbers</h3><p>Decay times fitted to each side of the measured window (ms; "
         f"Bi &amp; Poo 1998: τ+ {BI_POO_TAU_PLUS:g} ms, τ− {BI_POO_TAU_MINUS:g} ms), with the "
         "seeds whose window decays exponentially on that side, and the weight change per spike "
-        "pair at the closest offsets (in units of the learning rate): mean [95% bootstrap CI "
+        "pair at the closest offsets (in units of the learning rate): mean [95% Student t interval "
         "over seeds].</p>",
         text_table(header, table),
     ]

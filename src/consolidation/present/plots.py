@@ -22,17 +22,16 @@ import seaborn as sns  # noqa: E402
 import xarray as xr  # noqa: E402
 
 from consolidation.present.theme import (  # noqa: E402
-    BOOT_SEED,
-    CI,
     colours,
     set_theme,
     settings,
+    t_errorbar,
     value_colours,
 )
 from consolidation.present.window_plot import stdp_window  # noqa: E402
 from consolidation.results.collect import recall_outcome  # noqa: E402
 from consolidation.results.io import atomic_path  # noqa: E402
-from consolidation.studies.stats import bootstrap_ci  # noqa: E402
+from consolidation.studies.stats import t_interval  # noqa: E402
 
 
 def _axis_label(da: xr.DataArray) -> str:
@@ -76,8 +75,7 @@ def _main_effect_1d(ds, axis, plots, title) -> plt.Figure:
             hue="hippocampus",
             palette=palette,
             marker="o",
-            errorbar=CI,
-            seed=BOOT_SEED,
+            errorbar=t_errorbar,
             ax=ax,
         )
     else:
@@ -88,8 +86,7 @@ def _main_effect_1d(ds, axis, plots, title) -> plt.Figure:
             y="recall",
             hue="hippocampus",
             palette=palette,
-            errorbar=CI,
-            seed=BOOT_SEED,
+            errorbar=t_errorbar,
             dodge=0.15,
             capsize=0.1,
             ax=ax,
@@ -108,7 +105,7 @@ def _main_effect_2d(ds, axes, title) -> plt.Figure:
     text = np.empty(mean.shape, dtype=object)
     for i in range(ds.sizes[rows]):
         for j in range(ds.sizes[cols]):
-            m, lo, hi = bootstrap_ci(da.isel({rows: i, cols: j}).values)
+            m, lo, hi = t_interval(da.isel({rows: i, cols: j}).values)
             mean[i, j] = m
             text[i, j] = f"{m:.2g}\n[{lo:.2g}, {hi:.2g}]"
     table = pd.DataFrame(
@@ -229,8 +226,7 @@ def _weight_lines(df: pd.DataFrame, palette: dict, ax) -> None:
         palette=palette,
         markers=True,
         dashes={"within pattern": "", "between patterns": (4, 2)},
-        errorbar=CI,
-        seed=BOOT_SEED,
+        errorbar=t_errorbar,
         err_style="bars",
         ax=ax,
     )
@@ -277,8 +273,7 @@ def per_memory(ds: xr.Dataset, plots: Mapping[str, Any] | None = None) -> plt.Fi
         col=col,
         kind="point",
         palette={k: colours(plots)[k] for k in ("intact", "lesioned")},
-        errorbar=CI,
-        seed=BOOT_SEED,
+        errorbar=t_errorbar,
         dodge=0.2,
         capsize=0.1,
         height=3.2,

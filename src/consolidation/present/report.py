@@ -8,7 +8,7 @@
    one to quote) as a coloured badge; each claim links to its study's section
    (:mod:`consolidation.present.sections`).
 3. One section per study: the question (its description), its claims, its figures (alt text,
-   caption; click one to see it full size), the numbers with 95% bootstrap CIs over seeds
+   caption; click one to see it full size), the numbers with 95% Student t intervals over seeds
    (:mod:`consolidation.present.numbers`), and the parameters varied (grid) and fixed.
 4. Provenance: config files and hashes, code revisions, package versions, hosts, runtimes, the
    config itself (:mod:`consolidation.present.provenance`).

@@ -16,8 +16,8 @@ import seaborn as sns  # noqa: E402
 import xarray as xr  # noqa: E402
 
 from consolidation.model.stdp import BI_POO_TAU_MINUS, BI_POO_TAU_PLUS  # noqa: E402
-from consolidation.present.theme import BOOT_SEED, CI, set_theme, value_colours  # noqa: E402
-from consolidation.studies.stats import bootstrap_ci  # noqa: E402
+from consolidation.present.theme import set_theme, t_errorbar, value_colours  # noqa: E402
+from consolidation.studies.stats import t_interval  # noqa: E402
 
 
 def bi_poo_fit(offsets: np.ndarray, dw: np.ndarray) -> tuple[float, float]:
@@ -43,8 +43,7 @@ def _window_panel(ax, cell: xr.DataArray, offsets: np.ndarray, colour: Any) -> N
         marker="o",
         linestyle="",
         err_style="bars",
-        errorbar=CI,
-        seed=BOOT_SEED,
+        errorbar=t_errorbar,
         ax=ax,
     )
     a_plus, a_minus = bi_poo_fit(offsets, cell.mean("seed").values)
@@ -63,7 +62,7 @@ def _fitted_decays(ds: xr.Dataset, sel: Mapping[str, int]) -> str:
         values = ds[name].isel(sel).values
         finite = values[np.isfinite(values)]
         if finite.size:
-            m, lo, hi = bootstrap_ci(finite)
+            m, lo, hi = t_interval(finite)
             fits.append(f"τ{sign} {m:.1f} [{lo:.1f}, {hi:.1f}] ms")
         else:
             fits.append(f"τ{sign}: none")
