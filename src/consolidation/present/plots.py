@@ -243,27 +243,33 @@ def _condition_labels(ds: xr.Dataset, axes: Sequence[str]) -> dict[tuple[str, ..
     }
 
 
+def _varies_by_memory(ds: xr.Dataset, name: str) -> bool:
+    """Whether per-memory variable `name` differs between the memories of some grid cell (an
+    age that differs only between cells, e.g. sleep against wake, sets no memory apart)."""
+    if name not in ds or "memory" not in ds[name].dims:
+        return False
+    return bool((ds[name].max("memory") != ds[name].min("memory")).any())
+
+
 def per_memory(ds: xr.Dataset, plots: Mapping[str, Any] | None = None) -> plt.Figure:
     """Recall at the last probe per memory, against what sets the memories apart.
 
-    The x axis is the memory's age in nights (a Ribot gradient) when ages differ, else whether
-    it was cued in sleep (targeted reactivation), else the memory index; one panel per value
-    of the first grid axis, if any. Points: mean with 95% CI over seeds.
+    The x axis is the memory's age in nights (a Ribot gradient) when ages differ between the
+    memories of a cell, else whether it was cued (targeted reactivation), else the memory
+    index; one panel per value of the first grid axis, if any. Points: mean with 95% CI over
+    seeds.
     """
     set_theme(plots)
     probe = str(ds["probe"].values[-1])
     recall = ds["recall"].isel(probe=-1)
     if "flag" in ds:
         recall = recall.where(ds["flag"] == 0)
-    by = next(
-        (v for v in ("memory_age", "cued") if v in ds and np.unique(ds[v].values).size > 1),
-        "memory",
-    )
+    by = next((v for v in ("memory_age", "cued") if _varies_by_memory(ds, v)), "memory")
     axes = [d for d in recall.dims if d not in ("seed", "memory", "hippocampus")]
     df = recall.to_dataframe(name="recall").reset_index()
     if by != "memory":
         df = df.merge(ds[by].to_dataframe().reset_index())
-    labels = {"memory_age": "memory age (nights since encoding)", "cued": "cued in sleep"}
+    labels = {"memory_age": "memory age (nights since encoding)", "cued": "cued"}
     col = axes[0] if axes else None
     grid = sns.catplot(
         df,
