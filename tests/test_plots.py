@@ -1,4 +1,5 @@
-"""The per-memory figure sets memories apart by what differs between them within a cell."""
+"""The report's figures and numbers: the per-memory figure sets memories apart by what differs
+between them within a cell; a mean over one seed is shown without an interval."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from consolidation.present.html import ci_text
 from consolidation.present.plots import per_memory
+from consolidation.studies.stats import t_interval
 
 
 def per_memory_dataset(age: np.ndarray, cued: np.ndarray) -> xr.Dataset:
@@ -44,3 +47,9 @@ def per_memory_dataset(age: np.ndarray, cued: np.ndarray) -> xr.Dataset:
 def test_per_memory_figure_splits_by_what_differs_within_a_cell(age, cued, xlabel):
     fig = per_memory(per_memory_dataset(np.array(age), np.array(cued)))
     assert {ax.get_xlabel() for ax in fig.axes if ax.get_xlabel()} == {xlabel}
+
+
+def test_a_key_number_over_one_seed_has_no_interval():
+    assert ci_text(*t_interval([4.0, 5.0, 6.0])) == "5.00 [2.52, 7.48]"
+    assert ci_text(*t_interval([4.0])) == "4.00 (one seed: no interval)"
+    assert ci_text(*t_interval([])) == "n/a"

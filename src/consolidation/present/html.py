@@ -32,9 +32,12 @@ def escape(text: Any) -> str:
 
 
 def ci_text(m: float, lo: float, hi: float, digits: int = 2) -> str:
-    """'mean [low, high]', or 'n/a' for a mean that could not be computed."""
+    """'mean [low, high]'; 'mean (one seed: no interval)' without bounds; 'n/a' for a mean
+    that could not be computed."""
     if not np.isfinite(m):
         return "n/a"
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return f"{m:.{digits}f} (one seed: no interval)"
     return f"{m:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
 
 
