@@ -65,10 +65,10 @@ def test_ripple_seeds_cycle_over_the_stored_memories():
     assert set(drawn) <= {0, 1, 2} and drawn != [s["seed_memory"] for s in controls.record.swrs]
 
 
-def test_the_default_plan_names_no_memory():
+def test_the_default_plan_names_no_memory_and_opens_no_window():
     """The default night drives no hippocampal cell and names no memory: every ripple drive is
-    the same linear ramp to all hippocampal E cells (a race to threshold), the learning window
-    after it."""
+    the same linear ramp to all hippocampal E cells (a race to threshold). Cortical learning
+    is not opened around the drives: its gain is the same through the night."""
     phases, controls = plan({"sleep.duration": 4.0})
     (night,) = [p for p in controls.record.phases if p["kind"] == "sleep"]
     k0, k1 = (round(night[t] / controls.step) for t in ("start", "end"))
@@ -79,9 +79,24 @@ def test_the_default_plan_names_no_memory():
     onsets = [round(s["onset"] / controls.step) for s in swrs]
     for k in onsets:
         np.testing.assert_allclose(controls.hippocampus_offset[k : k + 8], ramp)
-    k = onsets[0]  # the first ripple's window is not the tail of an earlier one
-    learning = np.flatnonzero(controls.plasticity[k : k + 12, 0] > 1)
-    np.testing.assert_array_equal(learning, np.arange(2, 10))  # 20 ms after the onset, 80 ms
+    np.testing.assert_array_equal(controls.plasticity[k0:k1, 0], 40.0)  # ACh 0: the full gain
+    assert not controls.disruption.any()  # no closed-loop disruption by default
+
+
+@pytest.mark.parametrize("ach", [0.0, 0.5, 1.0])
+def test_cortical_learning_gain_follows_acetylcholine_outside_tests(ach):
+    """One rule awake and asleep: the cortical gain is 1 + (gain - 1)(1 - ACh) in every phase
+    but the recall tests, where nothing learns; the closed loop is armed in sleep only."""
+    phases, controls = plan(
+        {"sleep.duration": 2.0, "neuromod.ach_sleep": ach, "sleep.disruption": 0.7}
+    )
+    expect = {"encode": 1.0, "sleep": 1 + 39 * (1 - ach), "test": 0.0}
+    for planned in controls.record.phases:
+        k0, k1 = (round(planned[t] / controls.step) for t in ("start", "end"))
+        gain = controls.plasticity[k0:k1, 0]
+        np.testing.assert_allclose(gain, expect[planned["kind"]], err_msg=planned["name"])
+        armed = 0.7 if planned["kind"] == "sleep" else 0.0
+        np.testing.assert_array_equal(controls.disruption[k0:k1], armed)
 
 
 @pytest.mark.parametrize("offline", ["sleep", "wake"])
@@ -126,3 +141,20 @@ def test_the_step_excitability_is_unchanged_by_the_ramp_option():
     for s in step.record.swrs:
         k = round(s["onset"] / step.step)
         np.testing.assert_allclose(step.hippocampus_offset[k : k + 8], 0.033)
+
+
+def test_rewarded_memories_are_encoded_at_the_reward_dopamine():
+    """Hippocampal learning runs at neuromod.reward_dopamine while a rewarded memory is
+    presented and at neuromod.dopamine for the others; nothing else in the plan differs."""
+    reward = {"neuromod.rewarded_memories": [1], "neuromod.reward_dopamine": 2.5}
+    phases, plain = plan({"sleep.duration": 2.0})
+    _, rewarded = plan({"sleep.duration": 2.0, **reward})
+    params = small({})
+    per = (params["encoding.duration"] + params["encoding.gap"]) / 1e3
+    for m in range(params["memory.count"]):
+        on = slice(round(m * per / plain.step), round((m * per + 0.4) / plain.step))
+        np.testing.assert_array_equal(plain.plasticity[on, 1], 1.0)
+        np.testing.assert_array_equal(rewarded.plasticity[on, 1], 2.5 if m == 1 else 1.0)
+    plain.plasticity[:, 1] = rewarded.plasticity[:, 1] = 0
+    np.testing.assert_array_equal(plain.plasticity, rewarded.plasticity)
+    np.testing.assert_array_equal(plain.hippocampus_offset, rewarded.hippocampus_offset)

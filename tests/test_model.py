@@ -85,6 +85,31 @@ def test_sleep_consolidates_more_than_control(runs, control):
     assert low > 0, f"sleep - {control} lesioned recall {diff} Hz: 95% CI [{low:.2f}, {high:.2f}]"
 
 
+def _in_sleep(ds: xr.Dataset, times: np.ndarray) -> np.ndarray:
+    (night,) = [k for k, name in enumerate(ds.phase.values) if name.endswith(":sleep")]
+    return (times >= ds.phase_start.values[night]) & (times < ds.phase_end.values[night])
+
+
+def test_disruption_is_closed_loop(runs):
+    """The online detector finds the ripples that the offline analysis finds (most have a
+    detection between 30 ms before their onset and 30 ms after their end), and disruption
+    follows it: every detection in a disrupted night is disrupted, none elsewhere."""
+    caught = []
+    for s in SEEDS:
+        ds = runs["sleep", s]
+        detections = ds.detection_time.values
+        lag = detections[:, None] - ds.swr_time.values[None, :]
+        inside = (lag > -0.03) & (lag < ds.swr_duration.values[None, :] + 0.03)
+        caught.append(inside.any(axis=0).mean())
+        assert not ds.detection_disrupted.any()
+        cut = runs["disrupted", s]
+        in_sleep = _in_sleep(cut, cut.detection_time.values)
+        assert in_sleep.any() and cut.detection_disrupted.values[in_sleep].all()
+        assert not cut.detection_disrupted.values[~in_sleep].any()
+    print(f"ripples with an online detection per seed: {np.round(caught, 2)}")
+    assert np.mean(caught) >= 0.8, caught
+
+
 def test_high_acetylcholine_in_sleep_blocks_consolidation(runs):
     diff = lesioned_recall(runs, "sleep") - lesioned_recall(runs, "high_ach")
     mean, low, high = bootstrap_ci(diff)

@@ -4,7 +4,7 @@ import brian2 as b2
 import numpy as np
 import pytest
 
-from consolidation.model.network import Constants, population
+from consolidation.model.network import Constants, detector, population
 from consolidation.model.parameters import Parameters
 
 
@@ -44,6 +44,9 @@ def test_acetylcholine_blocks_part_of_the_hippocampal_adaptation(
     cells.v = params.q("cell.v_reset")
     spikes = b2.SpikeMonitor(cells)
     net = b2.Network(cells, spikes)
+    if kind == "hpc_e":  # hippocampal E cells read their closed-loop detector's window
+        unarmed = {"disruption": b2.TimedArray([0.0], dt=1 * b2.second)}
+        net.add(detector(cells, params, unarmed, Constants()))
     duration = 100 * b2.ms
     net.run(duration)
     tau = params.q(f"{area}.tau_adaptation")

@@ -36,6 +36,7 @@ def test_overrides_accept_nested_dotted_and_quantity_strings():
         ({"sleep.duration": float("nan")}, "sleep.duration", "finite"),
         ({"memory.layout": "grid"}, "memory.layout", "disjoint"),
         ({"cue.memories": [7]}, "cue.memories", "0..4"),
+        ({"neuromod.rewarded_memories": [0, 5]}, "neuromod.rewarded_memories", "0..4"),
         ({"schedule.phases": [{"phase": "nap"}]}, "schedule.phases[0]", "unknown phase"),
         ({"schedule.phases": [{"phase": "encode"}]}, "schedule.phases", "no test phase"),
         ({"memory.count": 20}, "memory.pattern_fraction", "do not fit"),

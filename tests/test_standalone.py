@@ -55,7 +55,7 @@ CELL_B = {
     "encoding.weight": 2.2,
     "memory.pattern_fraction": 0.12,
     "sleep.swr_rate": 3.0,
-    "sleep.plasticity_gain": 30.0,
+    "neuromod.ach_cortical_gain": 30.0,
     "day.hpc_decay": 0.3,
 }
 

@@ -78,9 +78,12 @@ def summarize(ds) -> str:
         found, undriven = drives_found(ds)
         lines.append(
             f"  drives n={ds.sizes['drive']} kicked={seeded.mean().item():.2f} "
-            f"disrupted={ds.drive_disrupted.mean().item():.2f} with a ripple={found:.2f} "
-            f"ripples without a drive={undriven}"
+            f"with a ripple={found:.2f} ripples without a drive={undriven}"
         )
+    lines.append(
+        f"  closed loop: detections n={ds.sizes.get('detection', 0)} "
+        f"disrupted={int(ds.detection_disrupted.sum())}"
+    )
     n = ds.sizes.get("swr", 0)
     mean = {k: ds[k].mean().item() if n else np.nan for k in ("swr_purity", "swr_completion")}
     ctx_match = (ds.swr_cortex_memory == ds.swr_memory).mean().item() if n else np.nan

@@ -10,11 +10,14 @@ code object at each ``run()``, which had cost more than the simulation itself.
 Signals (names as the equations use them):
 
 - ``acetylcholine(t)``: the ACh level (1 in wake, ``neuromod.ach_sleep`` in NREM).
-- ``plasticity(t, channel)``: learning gain; channel 0 gates cortical E->E learning,
-  channel 1 hippocampal E->E and projection learning.
+- ``plasticity(t, channel)``: learning gain; channel 0 cortical E->E learning, on except
+  during recall tests at a gain set by acetylcholine (:func:`cortical_gain`); channel 1
+  hippocampal E->E and projection learning, dopamine's level during stimulation at encoding.
 - ``cortex_offset(t)``: shift of cortical cells' rest (slow-oscillation down states).
 - ``hippocampus_offset(t)``: shift of hippocampal E cells' rest (lesion at test; ripple
-  excitability and disruption; serotonin in sleep).
+  excitability; serotonin in sleep).
+- ``disruption(t)``: the probability with which the closed-loop detector disrupts an event
+  it finds (``sleep.disruption`` in sleep, else 0); which events, and when, is the network's.
 - ``stimulus(t, i)``, one per stimulated population: the Poisson rate of each cell's source
   (encoding, test cues, ripple seeds).
 """
@@ -41,7 +44,7 @@ class Record:
 
     phases: list[dict[str, Any]] = field(default_factory=list)  # name, kind, start, end (s)
     tests: list[dict[str, Any]] = field(default_factory=list)  # label, memory, condition, window
-    swrs: list[dict[str, Any]] = field(default_factory=list)  # onset, seed memory, disrupted
+    swrs: list[dict[str, Any]] = field(default_factory=list)  # onset, seed memory
     up_states: list[tuple[float, float]] = field(default_factory=list)
 
 
@@ -54,6 +57,7 @@ class Controls:
     plasticity: np.ndarray  # (steps, channel)
     cortex_offset: np.ndarray  # (steps,) V
     hippocampus_offset: np.ndarray  # (steps,) V
+    disruption: np.ndarray  # (steps,) probability
     stimulus: dict[str, np.ndarray]  # population -> (steps, cells) Hz
     record: Record
 
@@ -65,6 +69,7 @@ class Controls:
             "plasticity": self.plasticity,
             "cortex_offset": self.cortex_offset * b2.volt,
             "hippocampus_offset": self.hippocampus_offset * b2.volt,
+            "disruption": self.disruption,
             **{f"stimulus_{pop}": rates * b2.Hz for pop, rates in self.stimulus.items()},
         }
         # Named, because the generated code carries the names: brian2 would number unnamed
@@ -110,6 +115,7 @@ class Planner:
             plasticity=np.zeros((total, 2)),
             cortex_offset=np.zeros(total),
             hippocampus_offset=np.zeros(total),
+            disruption=np.zeros(total),
             stimulus={"ctx_e": np.zeros((total, n_ctx)), "hpc_e": np.zeros((total, n_hpc))},
             record=Record(),
         )
@@ -132,7 +138,10 @@ class Planner:
         for phase in phases:
             start = self.k
             length = self.steps(phase_length(self.p, phase))
-            self.c.acetylcholine[start : start + length] = self.p[ACH_LEVEL[phase["phase"]]]
+            ach = self.p[ACH_LEVEL[phase["phase"]]]
+            self.c.acetylcholine[start : start + length] = ach
+            if phase["phase"] != "test":  # tests measure, they do not teach
+                self.c.plasticity[start : start + length, CTX_LEARNING] = cortical_gain(self.p, ach)
             getattr(self, phase["phase"])(phase)
             self.k = start + length
             self.c.record.phases.append(
@@ -155,8 +164,10 @@ class Planner:
                 on = self.span(self.k, p["encoding.duration"] / 1e3)
                 c.stimulus["ctx_e"][on] = self.rate * self.mem.patterns[m]
                 c.stimulus["hpc_e"][on] = self.rate * self.mem.indices[m]
-                c.plasticity[on, CTX_LEARNING] = p["encoding.plasticity_gain"]
-                c.plasticity[on, HPC_LEARNING] = p["neuromod.dopamine"]
+                rewarded = m in p["neuromod.rewarded_memories"]
+                c.plasticity[on, HPC_LEARNING] = p[
+                    "neuromod.reward_dopamine" if rewarded else "neuromod.dopamine"
+                ]
                 self.k = on.stop + self.steps(p["encoding.gap"] / 1e3)
 
     def sleep(self, phase: dict[str, Any]) -> None:
@@ -168,6 +179,7 @@ class Planner:
         c.hippocampus_offset[night] -= (
             p["neuromod.serotonin_sleep"] * p["neuromod.serotonin_hyperpolarisation"] / 1e3
         )
+        c.disruption[night] = p["sleep.disruption"]
         windows = []
         for up_start, up_end, onsets in plan_night(p, phase["duration"], self.rng):
             up = slice(start + self.steps(up_start), start + self.steps(up_end))
@@ -179,26 +191,15 @@ class Planner:
         self.cue(windows)
 
     def ripple(self, k: int) -> None:
-        """One SWR at grid index k: seed cells, excite the hippocampus, open cortical learning."""
+        """One sharp-wave drive at grid index k: excite the hippocampus (and kick seed cells)."""
         p, c = self.p, self.c
         seed_memory, seeds = self.choose_seed()
-        disrupted = bool(self.rng.random() < p["sleep.disruption"])
         c.stimulus["hpc_e"][self.span(k, p["sleep.swr_seed_duration"] / 1e3)] = (
             p["sleep.swr_seed_rate"] * seeds
         )
         excited = self.span(k, p["sleep.swr_duration"] / 1e3)
         c.hippocampus_offset[excited] += self.excitability()[: len(c.hippocampus_offset[excited])]
-        window = p["sleep.plasticity_window"] / 1e3
-        k_learn = k + self.steps(p["sleep.plasticity_delay"] / 1e3)
-        if disrupted:
-            delay = self.steps(p["sleep.disruption_delay"] / 1e3)
-            c.hippocampus_offset[self.span(k + delay, window - delay * self.step)] -= (
-                p["sleep.disruption_depth"] / 1e3
-            )
-        c.plasticity[self.span(k_learn, window), CTX_LEARNING] = p["sleep.plasticity_gain"]
-        c.record.swrs.append(
-            {"onset": k * self.step, "seed_memory": seed_memory, "disrupted": disrupted}
-        )
+        c.record.swrs.append({"onset": k * self.step, "seed_memory": seed_memory})
 
     def excitability(self) -> np.ndarray:
         """The ripple's depolarisation of hippocampal E cells (V), per control step: a step, or
@@ -238,9 +239,6 @@ class Planner:
         return memory, seeds
 
     def wake(self, phase: dict[str, Any]) -> None:
-        self.c.plasticity[self.span(self.k, phase["duration"]), CTX_LEARNING] = self.p[
-            "wake.plasticity_gain"
-        ]
         # The awake control of targeted reactivation: the cue in the windows sleep's up states
         # would take, so both get the same dose.
         self.cue(
@@ -284,6 +282,11 @@ class Planner:
         """Weight decay at the boundary is applied by the runner; no signal changes."""
 
 
+def cortical_gain(params: Parameters, ach: float) -> float:
+    """The gain on cortical learning at acetylcholine level `ach` (see its parameter)."""
+    return 1 + (params["neuromod.ach_cortical_gain"] - 1) * (1 - ach)
+
+
 def on_grid(t: float, step: float) -> float:
     """Time `t` (s) rounded to the control grid of `step` s."""
     return round(t / step) * step
@@ -308,11 +311,11 @@ def plan_night(params: Parameters, duration: float, rng: np.random.Generator):
     """Up states of the slow oscillation and the SWR onsets inside each (times from sleep start).
 
     SWRs are a Poisson process at `sleep.swr_rate` restricted to up states, with a dead time of
-    one plasticity window so that ripple windows never overlap or spill into a down state.
-    Times are rounded to the control grid.
+    one drive so that drives never overlap or spill into a down state. Times are rounded to
+    the control grid.
     """
     step = params["simulation.control_step"] / 1e3
-    window = params["sleep.plasticity_window"] / 1e3
+    window = params["sleep.swr_duration"] / 1e3
     rate = params["sleep.swr_rate"]
     plan = []
     for up_start, up_end in up_windows(params, duration):

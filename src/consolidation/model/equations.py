@@ -20,8 +20,8 @@ w_bg : volt (shared, constant)      # jump per background spike
 """
 
 # The schedule's control signals (see consolidation.model.controls) are functions of time: the slow
-# oscillation's down states shift cortical cells; a lesion, ripple excitability, ripple
-# disruption and serotonin shift hippocampal E cells.
+# oscillation's down states shift cortical cells; a lesion, ripple excitability and serotonin
+# shift hippocampal E cells.
 CORTEX_CELLS = (
     LIF
     + """
@@ -33,10 +33,15 @@ I_ctrl = cortex_offset(t) : volt
 # all its terminals share U (Tsodyks & Markram 1997): a spike releases u_std of the resources r,
 # which recover with tau_rec. It ends a replay event and leaves the replayed index refractory
 # (Romani & Tsodyks 2015, Hippocampus 25:94); u_std = 0 switches it off.
+# A closed-loop disruption (see DETECTOR) silences them until disrupted_until.
 HIPPOCAMPUS_E_CELLS = (
     LIF
     + """
-I_ctrl = hippocampus_offset(t) : volt
+I_ctrl = hippocampus_offset(t) - disruption_depth * silenced : volt
+silenced = int(t > disrupted_from) * int(t < disrupted_until) : 1
+disrupted_from : second (linked)
+disrupted_until : second (linked)
+disruption_depth : volt (shared, constant)
 dr/dt = (1 - r) / tau_rec : 1        # available fraction of the E->E terminals' resources
 tau_rec : second (shared, constant)  # recovery from depression
 u_std : 1 (shared, constant)         # fraction of the resources one spike releases
@@ -50,6 +55,36 @@ HIPPOCAMPUS_I_CELLS = (
 I_ctrl = 0*mV : volt
 """
 )
+
+# The online ripple detector of a closed-loop experiment (Girardeau et al. 2009, Nat Neurosci
+# 12:1222), as one unit: every hippocampal E spike adds to a smoothed population rate, of
+# which it keeps a running mean and variance outside events; it fires when the rate exceeds
+# that mean by threshold_sd SDs, and stays refractory for the rest of the event. While the
+# schedule arms it (disruption(t): the probability of disrupting a detected event, in sleep), a
+# detection silences the hippocampal E cells after a delay. So a disruption follows the
+# network's own event, whenever it starts, and never a planned one.
+DETECTOR = """
+drate/dt = -rate / tau_detect : Hz
+dmean/dt = quiet * (rate - mean) / tau_baseline : Hz
+dvar/dt = quiet * ((rate - mean)**2 - var) / tau_baseline : Hz**2
+quiet = int(rate < mean + threshold_sd * sqrt(var)) : 1   # the baseline leaves events out
+disrupt : 1                          # whether the latest detection is disrupted
+silence_from : second                # the disruption's start and end
+silence_until : second
+tau_detect : second (shared, constant)
+tau_baseline : second (shared, constant)
+threshold_sd : 1 (shared, constant)
+silence_delay : second (shared, constant)    # from detection to disruption
+silence_duration : second (shared, constant) # of the disruption
+"""
+DETECTOR_START_VARIANCE = "(10 * Hz)**2"
+DETECTOR_THRESHOLD = "rate > mean + threshold_sd * sqrt(var)"
+DETECTOR_RESET = """
+disrupt = int(rand() < disruption(t))
+silence_from = t + silence_delay
+silence_until = silence_from + silence_duration * disrupt
+"""
+DETECTOR_INPUT = "rate_post += w"  # w = 1 / (cells * tau_detect): a population rate
 
 # A Poisson source, one per target cell, at the rate the schedule sets for that cell now
 # (encoding, test cues, ripple seeds).

@@ -141,9 +141,11 @@ def to_dataset(model: Model, params: Parameters, controls: Controls, ages: list[
         - recall[..., CONDITIONS.index("lesioned")],
         "memory_age": np.array(ages),
         "cued": np.isin(np.arange(n_mem), params["cue.memories"]).astype(np.int8),
+        "rewarded": np.isin(np.arange(n_mem), params["neuromod.rewarded_memories"]).astype(np.int8),
         **_weights(model, len(record.phases)),
         **_phases(record, t_bins, rates),
         **_drives(record),
+        **_detections(model),
         "population_rate": rates,
         **_up_states(record),
         **_activity(model, params, controls),
@@ -193,11 +195,22 @@ def _phases(record: Record, t_bins: np.ndarray, rates: np.ndarray) -> dict[str, 
 
 
 def _drives(record: Record) -> dict[str, np.ndarray]:
-    """The schedule's sharp-wave drives: when, which index a kick names, which are disrupted."""
+    """The schedule's sharp-wave drives: when, and which index a kick names."""
     return {
         "drive_time": np.array([e["onset"] for e in record.swrs]),
         "drive_seed_memory": np.array([e["seed_memory"] for e in record.swrs], int),
-        "drive_disrupted": np.array([e["disrupted"] for e in record.swrs], bool),
+    }
+
+
+def _detections(model: Model) -> dict[str, np.ndarray]:
+    """The closed-loop detector's detections: when, and whether each was disrupted."""
+    mon = model.detections
+    # A spike monitor reads a variable before the reset draws it: each detection's `disrupt`
+    # is the next detection's reading, and the last one's is the detector's state at the end.
+    drawn = np.append(np.asarray(mon.disrupt[:], dtype=float)[1:], mon.source.disrupt[0])
+    return {
+        "detection_time": np.asarray(mon.t / b2.second, dtype=float),
+        "detection_disrupted": drawn[: len(mon.t)] > 0.5,
     }
 
 

@@ -8,17 +8,23 @@ varying it does not regenerate code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import brian2 as b2
 import numpy as np
 
+from consolidation.model.constants import Constants
 from consolidation.model.controls import CTX_LEARNING, HPC_LEARNING
 from consolidation.model.equations import (
     CORTEX_CELLS,
     DAY_DECAY,
     DEPRESSION_RESET,
+    DETECTOR,
+    DETECTOR_INPUT,
+    DETECTOR_RESET,
+    DETECTOR_START_VARIANCE,
+    DETECTOR_THRESHOLD,
     HIPPOCAMPUS_E_CELLS,
     HIPPOCAMPUS_I_CELLS,
     PLASTIC,
@@ -43,6 +49,7 @@ class Model:
     memories: Memories
     spikes: dict[str, b2.SpikeMonitor]
     rates: dict[str, b2.PopulationRateMonitor]
+    detections: b2.SpikeMonitor  # the closed-loop detector's detections
     constants: Constants
 
     def end_day(self) -> None:
@@ -52,38 +59,6 @@ class Model:
     def snapshot(self, k: int) -> None:
         for syn in self.plastic.values():
             setattr(syn, f"w_after_{k}", "w")
-
-
-@dataclass
-class Constants:
-    """Every value the network takes from the parameters, as (object, variable) -> value.
-
-    With ``placeholders`` the objects get zeros of the same units instead: a compiled program
-    is then the same for every cell of one structure and reads the values as run-time
-    arguments (see consolidation.backends.standalone).
-    """
-
-    placeholders: bool = False
-    values: dict[tuple[Any, str], Any] = field(default_factory=dict)
-
-    def set(self, obj: b2.Group, **values: Any) -> None:
-        for name, value in values.items():
-            self.values[obj, name] = value
-            # abs: a negative value times 0 is -0.0, which brian2 writes into the code as "- 0.0"
-            setattr(obj, name, 0 * abs(value) if self.placeholders else value)
-
-    def signals(self, signals: dict[str, b2.TimedArray]) -> dict[str, b2.TimedArray]:
-        """The control signals, as zeros of their shapes and units with ``placeholders``."""
-        if not self.placeholders:
-            return signals
-        return {
-            name: b2.TimedArray(
-                b2.Quantity(np.zeros_like(ta.values), dim=ta.dim),
-                dt=ta.dt * b2.second,
-                name=ta.name,
-            )
-            for name, ta in signals.items()
-        }
 
 
 def population(
@@ -129,6 +104,7 @@ def population(
             group,
             tau_rec=params.q("hippocampus.std_tau"),
             u_std=params["hippocampus.std_u"],
+            disruption_depth=params.q("sleep.disruption_depth"),
         )
     # Excitatory cells adapt: adaptation ends hippocampal attractor bursts (a ripple's length)
     # and keeps a consolidated cortical assembly from firing on after its cue.
@@ -140,6 +116,41 @@ def population(
         ach_adaptation=params["neuromod.ach_hpc_adaptation"] if name == "hpc_e" else 0.0,
     )
     return group
+
+
+def detector(
+    hpc_e: b2.NeuronGroup, params: Parameters, signals, constants: Constants
+) -> list[b2.BrianObject]:
+    """The closed-loop ripple detector; the hippocampal E cells read its disruption window."""
+    unit = b2.NeuronGroup(
+        1,
+        DETECTOR,
+        threshold=DETECTOR_THRESHOLD,
+        reset=DETECTOR_RESET,
+        refractory=params.q("detect.online_refractory"),
+        method="euler",
+        name="detector",
+        namespace={"disruption": signals["disruption"]},
+    )
+    unit.var = DETECTOR_START_VARIANCE  # wide at first, so that the baseline can settle
+    constants.set(
+        unit,
+        tau_detect=params.q("detect.online_tau"),
+        tau_baseline=params.q("detect.online_baseline"),
+        threshold_sd=params["detect.online_threshold_sd"],
+        silence_delay=params.q("sleep.disruption_delay"),
+        silence_duration=params.q("sleep.disruption_duration"),
+    )
+    tau = params["detect.online_tau"] / 1e3 * b2.second
+    spikes_in = b2.Synapses(
+        hpc_e, unit, "w : hertz (shared, constant)", on_pre=DETECTOR_INPUT, name="detector_input"
+    )
+    spikes_in.connect()
+    constants.set(spikes_in, w=1 / (len(hpc_e) * tau))
+    one = np.zeros(len(hpc_e), dtype=int)
+    hpc_e.disrupted_from = b2.linked_var(unit, "silence_from", index=one)
+    hpc_e.disrupted_until = b2.linked_var(unit, "silence_until", index=one)
+    return [unit, spikes_in]
 
 
 def background(target: b2.NeuronGroup, params: Parameters) -> b2.PoissonInput:
@@ -348,9 +359,18 @@ def build_network(
     for name in ("ctx_e", "hpc_e"):
         inputs += stimulus(groups[name], params, signals[f"stimulus_{name}"], constants)
 
+    closed_loop = detector(groups["hpc_e"], params, signals, constants)
     spikes = {g: b2.SpikeMonitor(groups[g], name=f"{g}_spikes") for g in ("ctx_e", "hpc_e")}
+    detections = b2.SpikeMonitor(closed_loop[0], "disrupt", name="detections")
     rates = {g: b2.PopulationRateMonitor(groups[g], name=f"{g}_rate") for g in groups}
     net = b2.Network(
-        *groups.values(), *plastic.values(), *static, *inputs, *spikes.values(), *rates.values()
+        *groups.values(),
+        *plastic.values(),
+        *static,
+        *inputs,
+        *closed_loop,
+        *spikes.values(),
+        detections,
+        *rates.values(),
     )
-    return Model(net, groups, plastic, memories, spikes, rates, constants)
+    return Model(net, groups, plastic, memories, spikes, rates, detections, constants)

@@ -118,12 +118,13 @@ class Parameters(Mapping):
         """Constraints that involve several parameters."""
         validate_phases(self.values["schedule.phases"])
         n_mem = self.values["memory.count"]
-        for i in self.values["cue.memories"]:
-            if not isinstance(i, int) or isinstance(i, bool) or not 0 <= i < n_mem:
-                raise ParameterError(
-                    f"parameter 'cue.memories': {i!r} is not a memory index "
-                    f"(allowed: integers 0..{n_mem - 1})"
-                )
+        for key in ("cue.memories", "neuromod.rewarded_memories"):
+            for i in self.values[key]:
+                if not isinstance(i, int) or isinstance(i, bool) or not 0 <= i < n_mem:
+                    raise ParameterError(
+                        f"parameter '{key}': {i!r} is not a memory index "
+                        f"(allowed: integers 0..{n_mem - 1})"
+                    )
         for size, frac in (
             ("network.ctx_e", "memory.pattern_fraction"),
             ("network.hpc_e", "memory.index_fraction"),

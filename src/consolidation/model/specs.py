@@ -52,6 +52,28 @@ SPECS: dict[str, Spec] = {
     "detect.edge_sd": _s(
         1.0, "an event starts and ends where the rate crosses that mean + this many SDs", **NONNEG
     ),
+    "detect.online_tau": _s(
+        15.0,
+        "closed-loop detector: smoothing of the hippocampal E population rate",
+        "ms",
+        1.0,
+        50.0,
+    ),
+    "detect.online_baseline": _s(
+        2.0,
+        "closed-loop detector: time constant of the running mean and variance",
+        "s",
+        **POSITIVE,
+    ),
+    "detect.online_threshold_sd": _s(
+        3.0,
+        "closed-loop detector: fires where the rate exceeds the running mean by this many "
+        "running SDs",
+        **POSITIVE,
+    ),
+    "detect.online_refractory": _s(
+        100.0, "closed-loop detector: dead time after a detection (one event)", "ms", **POSITIVE
+    ),
     # --- network sizes ---
     "network.scale": _s(
         1.0,
@@ -212,8 +234,29 @@ SPECS: dict[str, Spec] = {
         "inhibition in low-ACh sleep only)",
         **FRACTION,
     ),
+    # Cortical E->E learning is on whenever no recall test runs, at a gain set by ACh:
+    # 1 + (ach_cortical_gain - 1) * (1 - ACh), so 1 in wake and ach_cortical_gain at ACh 0. It
+    # stands for the low-ACh NREM state's stronger cortical plasticity (Hasselmo 1999, Trends
+    # Cogn Sci 3:351; spindle-associated dendritic calcium, Seibt et al. 2017, Nat Commun
+    # 8:684): a function of the state, not a window the schedule opens.
+    "neuromod.ach_cortical_gain": _s(
+        40.0,
+        "gain on cortical E->E learning at zero acetylcholine (1 at full ACh, linear between)",
+        low=1.0,
+    ),
     "neuromod.dopamine": _s(
         1.0, "novelty/dopamine factor on hippocampal learning during encoding", low=0.0, high=10.0
+    ),
+    # Reward at encoding: dopamine strengthens the hippocampal trace (Lisman & Grace 2005,
+    # Neuron 46:703); whether that memory is then replayed more is the network's.
+    "neuromod.rewarded_memories": _s(
+        [], "memories encoded with reward: neuromod.reward_dopamine instead (indices)", kind=list
+    ),
+    "neuromod.reward_dopamine": _s(
+        2.0,
+        "dopamine factor on hippocampal learning while a rewarded memory is encoded",
+        low=0.0,
+        high=10.0,
     ),
     # Serotonin acts on the hippocampus in NREM only; its wake level is not modelled.
     # Median-raphe (serotonergic) stimulation suppresses ripples (Wang et al. 2015, Nat
@@ -229,12 +272,6 @@ SPECS: dict[str, Spec] = {
     "encoding.rate": _s(40.0, "rate of the Poisson stimulus to each driven cell", "Hz", **NONNEG),
     "encoding.weight": _s(2.0, "voltage jump per stimulus spike", "mV", **NONNEG),
     "encoding.inputs": _s(10, "independent stimulus inputs per driven cell", low=0),
-    "encoding.plasticity_gain": _s(
-        1.0,
-        "gain on cortical E->E learning during encoding (the "
-        "cortex stays slow: cortex.eta is 100x below the hippocampus)",
-        **NONNEG,
-    ),
     # --- sleep ---
     "sleep.duration": _s(15.0, "length of a night (one sleep phase)", "s", **POSITIVE),
     "sleep.so_frequency": _s(0.75, "slow-oscillation frequency", "Hz", **POSITIVE),
@@ -278,21 +315,18 @@ SPECS: dict[str, Spec] = {
         "rising linearly from 0 to it over swr_duration (a race to threshold)",
         choices=("step", "ramp"),
     ),
-    "sleep.plasticity_delay": _s(
-        20.0,
-        "the cortical plasticity window opens this long after a ripple's onset",
-        "ms",
-        **NONNEG,
-    ),
     "sleep.swr_duration": _s(80.0, "length of the ripple excitability window", "ms", **POSITIVE),
-    "sleep.plasticity_window": _s(
-        80.0, "cortical plasticity is on from ripple onset for this long", "ms", **POSITIVE
+    "sleep.disruption": _s(
+        0.0,
+        "closed loop: probability that an event the online detector finds in sleep is cut short",
+        **FRACTION,
     ),
-    "sleep.plasticity_gain": _s(
-        40.0, "gain on cortical learning inside ripple windows (low-ACh sleep state)", **NONNEG
+    "sleep.disruption_delay": _s(
+        5.0, "delay from the online detection to the disruption", "ms", **NONNEG
     ),
-    "sleep.disruption": _s(0.0, "probability that a ripple is cut short by inhibition", **FRACTION),
-    "sleep.disruption_delay": _s(10.0, "delay from ripple onset to disruption", "ms", **NONNEG),
+    "sleep.disruption_duration": _s(
+        70.0, "how long a disruption silences hippocampal E cells", "ms", **POSITIVE
+    ),
     "sleep.disruption_depth": _s(
         40.0, "hyperpolarisation of hippocampal E cells while disrupted", "mV", **NONNEG
     ),
@@ -321,7 +355,6 @@ SPECS: dict[str, Spec] = {
     ),
     # --- wake rest ---
     "wake.duration": _s(15.0, "length of a wake rest phase", "s", **POSITIVE),
-    "wake.plasticity_gain": _s(1.0, "cortical plasticity gain during wake rest", **NONNEG),
     # --- test ---
     "test.cue_fraction": _s(0.3, "fraction of a pattern's cells cued at test", low=0.05, high=0.95),
     "test.duration": _s(200.0, "length of each cue", "ms", **POSITIVE),
@@ -352,9 +385,6 @@ TIMED_ON_GRID = (
     "wake.duration",
     "sleep.swr_seed_duration",
     "sleep.swr_duration",
-    "sleep.plasticity_window",
-    "sleep.plasticity_delay",
-    "sleep.disruption_delay",
 )
 
 SECTIONS = sorted({name.split(".")[0] for name in SPECS})

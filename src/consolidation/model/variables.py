@@ -61,6 +61,8 @@ CELL = _table(
     ("memory_age", ("memory",), "1", "nights slept since the memory was last encoded (-1: never)"),
     ("cued", ("memory",), "1",
      "1 if the memory is cued during sleep (targeted reactivation), else 0"),
+    ("rewarded", ("memory",), "1",
+     "1 if the memory was encoded with reward (neuromod.reward_dopamine), else 0"),
     ("weight_within", ("phase", "memory"), "mV",
      "mean cortical E->E weight within the memory's pattern"),
     ("weight_between", ("phase",), "mV", "mean cortical E->E weight between different patterns"),
@@ -75,7 +77,10 @@ CELL = _table(
     ("drive_time", ("drive",), "s", "onset of a sharp-wave drive the schedule gives"),
     ("drive_seed_memory", ("drive",), "1",
      "memory whose index cells the drive's kick names (-1: no kick, or random cells)"),
-    ("drive_disrupted", ("drive",), "1", "the schedule disrupts the drive's event"),
+    # The closed-loop detector's online detections (from spikes; it disrupts some in sleep).
+    ("detection_time", ("detection",), "s",
+     "time the closed-loop detector found a hippocampal population event"),
+    ("detection_disrupted", ("detection",), "1", "the detection triggered a disruption"),
     ("population_rate", ("time_bin", "population"), "Hz", "population rate, binned"),
     # The state and the events as read from spikes (consolidation.model.activity).
     ("phase_isi_cv", ("phase", "population"), "1",
@@ -124,7 +129,7 @@ CELL = _table(
 # detail).
 COLLECTED = _table(
     ("swr_count", (), "1", "sharp-wave ripples detected in the offline phases"),
-    ("drive_disrupted_fraction", (), "1", "fraction of the schedule's drives it disrupts"),
+    ("disruption_count", (), "1", "events the closed-loop detector disrupted"),
     ("up_state_count", (), "1", "slow-oscillation up states"),
 )
 # fmt: on

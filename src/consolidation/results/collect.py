@@ -177,11 +177,9 @@ def summarize_cell(ds: xr.Dataset) -> xr.Dataset:
         return out
     keep = [name for name, var in ds.data_vars.items() if set(var.dims) <= SUMMARY_DIMS]
     out = ds[keep].drop_attrs(deep=False)
-    n_drive = ds.sizes.get("drive", 0)
-    disrupted = ds["drive_disrupted"].values.astype(bool) if n_drive else np.zeros(0, bool)
     counts = {
         "swr_count": ds.sizes.get("swr", 0),
-        "drive_disrupted_fraction": float(disrupted.mean()) if n_drive else np.nan,
+        "disruption_count": int(ds["detection_disrupted"].sum()),
         "up_state_count": ds.sizes.get("up_state", 0),
     }
     for name, row in variables.COLLECTED.items():

@@ -1,9 +1,9 @@
 """Write the reference datasets of the driver test (tests/test_driver.py).
 
 Run from the repository with the project's venv: ``.venv/bin/python tests/data/reference/make.py``.
-The references were made before the two drivers became one; the test checks every later
-version of the code against them, bit for bit, for each backend. Re-make them only for a change
-that is meant to change the numbers, and say so in the commit.
+The references were last re-made when cortical learning lost its planned windows; the test
+checks every later version of the code against them, bit for bit, for each backend. Re-make
+them only for a change that is meant to change the numbers, and say so in the commit.
 """
 
 from __future__ import annotations
