@@ -109,3 +109,53 @@ def test_the_events_summary_counts_wins_up_states_and_driven_cells():
     assert list(out["swr_phase"]) == [1, 1, 1]
     assert list(out["swr_cortex_memory"]) == [-1, -1, -1]
     assert out["swr_completion"][0] > 0.9  # every cell of index 0 fired 4 spikes
+
+
+def test_recall_is_specific_only_against_the_most_active_other_pattern():
+    """Spike trains with a known answer: during memory 0's cue its uncued cells fire at 30 Hz,
+    memory 1's cells at 20 Hz, memory 2's at 5 Hz, every other cell at 2 Hz. Recall (against
+    all cells outside pattern 0) is high; intrusion is memory 1's excess; recall_specific is
+    30 - 20 Hz. With memory 1 at background too, intrusion is small and the specific recall
+    close to the recall."""
+    from types import SimpleNamespace
+
+    import brian2 as b2
+
+    from consolidation.model.measure import recall_scores
+    from consolidation.model.memories import Memories
+
+    n, k = 100, 10
+    patterns = np.zeros((3, n), dtype=bool)
+    for m in range(3):
+        patterns[m, m * k : (m + 1) * k] = True
+    cues = np.zeros_like(patterns)
+    cues[0, :3] = True
+    memories = Memories(patterns, np.zeros((3, 4), dtype=bool), cues)
+    test = {"label": "post", "memory": 0, "condition": "intact", "start": 0.0, "end": 10.0}
+
+    def score(rates: np.ndarray) -> np.ndarray:
+        cells, times = poisson_rates(np.random.default_rng(2), rates, 10.0)
+        monitor = SimpleNamespace(i=cells, t=times * b2.second)
+        model = SimpleNamespace(memories=memories, spikes={"ctx_e": monitor})
+        record = SimpleNamespace(tests=[test])
+        return recall_scores(model, record)["post", 0, "intact"]
+
+    rates = np.full(n, 2.0)
+    rates[3:k], rates[k : 2 * k], rates[2 * k : 3 * k] = 30.0, 20.0, 5.0
+    recall, intrusion = score(rates)
+    outside = rates[k:].mean()
+    assert recall == pytest.approx(30.0 - outside, abs=1.0)
+    assert intrusion == pytest.approx(20.0 - outside, abs=1.0)
+    assert recall - intrusion == pytest.approx(10.0, abs=1.5)
+    rates[k : 2 * k] = 2.0
+    clean_recall, clean_intrusion = score(rates)
+    assert clean_intrusion < 5.0 and clean_recall - clean_intrusion > 20.0
+
+
+def poisson_rates(rng, rates: np.ndarray, duration: float):
+    """Independent Poisson trains, one rate per cell: (cell, time) sorted by time."""
+    counts = rng.poisson(rates * duration)
+    cells = np.repeat(np.arange(rates.size), counts)
+    times = rng.uniform(0, duration, size=cells.size)
+    order = np.argsort(times)
+    return cells[order], times[order]

@@ -67,8 +67,11 @@ def _spikes(model: Model, group: str) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(mon.i[:]), np.asarray(mon.t[:] / b2.second)
 
 
-def recall_scores(model: Model, record: Record) -> dict[tuple[str, int, str], float]:
-    """Rate of the uncued rest of a pattern minus the rate of cells outside it (Hz)."""
+def recall_scores(model: Model, record: Record) -> dict[tuple[str, int, str], np.ndarray]:
+    """Per test: recall, the rate of the uncued rest of the pattern minus the rate of the cells
+    outside it, and intrusion, the most active other pattern's rate (its cells outside the
+    target) minus that same baseline (Hz). Recall minus intrusion is specific: a cue that
+    wakes another memory as much as its own scores 0."""
     mem = model.memories
     cells, times = _spikes(model, "ctx_e")
     n = mem.patterns.shape[1]
@@ -77,9 +80,16 @@ def recall_scores(model: Model, record: Record) -> dict[tuple[str, int, str], fl
         m = trial["memory"]
         counts = activity.counts(cells, times, n, trial["start"], trial["end"])
         rate = counts / (trial["end"] - trial["start"])
+        baseline = rate[~mem.patterns[m]].mean()
         rest = mem.patterns[m] & ~mem.cues[m]
-        out[trial["label"], m, trial["condition"]] = float(
-            rate[rest].mean() - rate[~mem.patterns[m]].mean()
+        others = [
+            rate[other & ~mem.patterns[m]].mean()
+            for k, other in enumerate(mem.patterns)
+            if k != m and (other & ~mem.patterns[m]).any()
+        ]
+        intrusion = max(others) - baseline if others else np.nan
+        out[trial["label"], m, trial["condition"]] = np.array(
+            [rate[rest].mean() - baseline, intrusion]
         )
     return out
 
@@ -129,14 +139,20 @@ def to_dataset(model: Model, params: Parameters, controls: Controls, ages: list[
     n_mem = params["memory.count"]
     labels = list(dict.fromkeys(t["label"] for t in record.tests))
     scores = recall_scores(model, record)
-    recall = np.array(
-        [[[scores[lab, m, c] for c in CONDITIONS] for m in range(n_mem)] for lab in labels]
+    recall, intrusion = np.moveaxis(
+        np.array(
+            [[[scores[lab, m, c] for c in CONDITIONS] for m in range(n_mem)] for lab in labels]
+        ),
+        -1,
+        0,
     )
     t_bins, rates = binned_rates(model, params)
     raster = raster_sample(model, params, record)
     max_rate = float(rates.max()) if rates.size else 0.0
     values = {
         "recall": recall,
+        "intrusion": intrusion,
+        "recall_specific": recall - intrusion,
         "lesion_deficit": recall[..., CONDITIONS.index("intact")]
         - recall[..., CONDITIONS.index("lesioned")],
         "memory_age": np.array(ages),

@@ -54,6 +54,12 @@ CELL = _table(
     ("recall", ("probe", "memory", "hippocampus"), "Hz",
      "recall: rate of uncued pattern cells minus rate of cells outside the pattern during a "
      "partial cue"),
+    ("intrusion", ("probe", "memory", "hippocampus"), "Hz",
+     "the most active other pattern's rate during the cue, minus the rate of cells outside the "
+     "cued pattern"),
+    ("recall_specific", ("probe", "memory", "hippocampus"), "Hz",
+     "recall minus intrusion: the cued pattern's uncued rest against the most active other "
+     "pattern"),
     # Ribot's gradient is stated in this difference: how much recall depends on the
     # hippocampus, falling as a memory is consolidated (Kim & Fanselow 1992).
     ("lesion_deficit", ("probe", "memory"), "Hz",
