@@ -141,12 +141,11 @@ def detector(
         silence_delay=params.q("sleep.disruption_delay"),
         silence_duration=params.q("sleep.disruption_duration"),
     )
-    tau = params["detect.online_tau"] / 1e3 * b2.second
     spikes_in = b2.Synapses(
         hpc_e, unit, "w : hertz (shared, constant)", on_pre=DETECTOR_INPUT, name="detector_input"
     )
     spikes_in.connect()
-    constants.set(spikes_in, w=1 / (len(hpc_e) * tau))
+    constants.set(spikes_in, w=1 / (len(hpc_e) * params.q("detect.online_tau")))
     one = np.zeros(len(hpc_e), dtype=int)
     hpc_e.disrupted_from = b2.linked_var(unit, "silence_from", index=one)
     hpc_e.disrupted_until = b2.linked_var(unit, "silence_until", index=one)
