@@ -33,7 +33,7 @@ I_ctrl = cortex_offset(t) : volt
 # all its terminals share U (Tsodyks & Markram 1997): a spike releases u_std of the resources r,
 # which recover with tau_rec. It ends a replay event and leaves the replayed index refractory
 # (Romani & Tsodyks 2015, Hippocampus 25:94); u_std = 0 switches it off.
-# A closed-loop disruption (see DETECTOR) silences them until disrupted_until.
+# A closed-loop disruption (see DETECTOR) silences them from disrupted_from to disrupted_until.
 HIPPOCAMPUS_E_CELLS = (
     LIF
     + """

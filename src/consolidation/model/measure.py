@@ -67,7 +67,7 @@ def _spikes(model: Model, group: str) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(mon.i[:]), np.asarray(mon.t[:] / b2.second)
 
 
-def recall_scores(model: Model, record: Record) -> dict[tuple[str, int, str], np.ndarray]:
+def recall_scores(model: Model, record: Record) -> dict[tuple[str, int, str], tuple]:
     """Per test: recall, the rate of the uncued rest of the pattern minus the rate of the cells
     outside it, and intrusion, the most active other pattern's rate (its cells outside the
     target) minus that same baseline (Hz). Recall minus intrusion is specific: a cue that
@@ -80,17 +80,12 @@ def recall_scores(model: Model, record: Record) -> dict[tuple[str, int, str], np
         m = trial["memory"]
         counts = activity.counts(cells, times, n, trial["start"], trial["end"])
         rate = counts / (trial["end"] - trial["start"])
-        baseline = rate[~mem.patterns[m]].mean()
+        outside = ~mem.patterns[m]
+        baseline = rate[outside].mean()
         rest = mem.patterns[m] & ~mem.cues[m]
-        others = [
-            rate[other & ~mem.patterns[m]].mean()
-            for k, other in enumerate(mem.patterns)
-            if k != m and (other & ~mem.patterns[m]).any()
-        ]
+        others = [rate[other].mean() for other in mem.patterns & outside if other.any()]
         intrusion = max(others) - baseline if others else np.nan
-        out[trial["label"], m, trial["condition"]] = np.array(
-            [rate[rest].mean() - baseline, intrusion]
-        )
+        out[trial["label"], m, trial["condition"]] = (rate[rest].mean() - baseline, intrusion)
     return out
 
 
@@ -139,13 +134,10 @@ def to_dataset(model: Model, params: Parameters, controls: Controls, ages: list[
     n_mem = params["memory.count"]
     labels = list(dict.fromkeys(t["label"] for t in record.tests))
     scores = recall_scores(model, record)
-    recall, intrusion = np.moveaxis(
-        np.array(
-            [[[scores[lab, m, c] for c in CONDITIONS] for m in range(n_mem)] for lab in labels]
-        ),
-        -1,
-        0,
+    scores = np.array(
+        [[[scores[lab, m, c] for c in CONDITIONS] for m in range(n_mem)] for lab in labels]
     )
+    recall, intrusion = scores[..., 0], scores[..., 1]
     t_bins, rates = binned_rates(model, params)
     raster = raster_sample(model, params, record)
     max_rate = float(rates.max()) if rates.size else 0.0
