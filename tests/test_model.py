@@ -2,7 +2,8 @@
 
 One session-wide batch of simulations (conditions x seeds, run on all cores) feeds every test
 here; each test states its statistic. Paired contrasts use a bootstrap 95% CI of the mean
-paired difference over seeds.
+paired difference over seeds. The main contrasts run again on the compiled device (the
+workflow's default), whose one program for these conditions compiles in 2-4 minutes.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import pytest
 import xarray as xr
+from scipy import stats as sps
 
-from consolidation import simulate
+from consolidation import simulate, simulate_seeds
 from consolidation.model.parameters import Parameters
-from consolidation.studies.stats import bootstrap_ci
+from consolidation.studies.stats import bootstrap_ci, t_interval
 
 SEEDS = [0, 1, 2, 3, 4]
 SMALL = {"network.scale": 0.5, "sleep.duration": 6.0, "wake.duration": 6.0}
@@ -44,6 +46,25 @@ def runs() -> dict[tuple[str, int], xr.Dataset]:
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=ctx) as pool:
         return {(c, s): ds for c, s, ds in pool.map(_run, jobs)}
+
+
+def _compiled(condition: str) -> tuple[str, list[xr.Dataset]]:
+    params = {**SMALL, **CONDITIONS[condition], "simulation.device": "cpp_standalone"}
+    return condition, [
+        ds.drop_vars(["raster_time", "raster_cell", "raster_population"])
+        for ds in simulate_seeds(params, SEEDS)
+    ]
+
+
+@pytest.fixture(scope="session")
+def compiled() -> dict[tuple[str, int], xr.Dataset]:
+    """The main contrasts' conditions on cpp_standalone: one program (the conditions differ
+    only in run-time values), compiled by the first job while the others wait on its lock."""
+    conditions = ["sleep", "wake", "disrupted"]
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=ctx) as pool:
+        done = dict(pool.map(_compiled, conditions))
+    return {(c, s): ds for c in conditions for s, ds in zip(SEEDS, done[c], strict=True)}
 
 
 @pytest.fixture(scope="session")
@@ -83,6 +104,26 @@ def test_sleep_consolidates_more_than_control(runs, control):
     mean, low, high = bootstrap_ci(diff)
     print(f"sleep - {control}: {mean:.2f} Hz [{low:.2f}, {high:.2f}]")
     assert low > 0, f"sleep - {control} lesioned recall {diff} Hz: 95% CI [{low:.2f}, {high:.2f}]"
+
+
+@pytest.mark.parametrize("control", ["wake", "disrupted"])
+def test_the_devices_agree_on_the_main_contrasts(runs, compiled, control):
+    """Runtime and compiled runs draw other random numbers, so they agree not seed by seed but
+    within their seed-to-seed spread: the 95% Welch interval of the difference between the two
+    devices' mean contrasts holds 0, and the contrast is there on the compiled device too."""
+    assert all("standalone_key" in compiled[c, s].attrs for c in ("sleep", control) for s in SEEDS)
+    runtime = lesioned_recall(runs, "sleep") - lesioned_recall(runs, control)
+    standalone = lesioned_recall(compiled, "sleep") - lesioned_recall(compiled, control)
+    assert not np.array_equal(runtime, standalone)
+    gap = standalone.mean() - runtime.mean()
+    welch = sps.ttest_ind(standalone, runtime, equal_var=False).confidence_interval(0.95)
+    print(
+        f"sleep - {control}: runtime {np.round(runtime, 2)}, compiled {np.round(standalone, 2)},"
+        f" compiled - runtime {gap:+.2f} Hz [{welch.low:+.2f}, {welch.high:+.2f}]"
+    )
+    assert welch.low <= 0 <= welch.high, (runtime, standalone)
+    _, low, _ = t_interval(standalone)
+    assert low > 0, f"sleep - {control} compiled: {standalone} Hz"
 
 
 def _in_sleep(ds: xr.Dataset, times: np.ndarray) -> np.ndarray:

@@ -144,11 +144,11 @@ def test_full_config_merges_over_the_default_and_validates():
     update_config(config, yaml.safe_load((REPO / "config" / "full.yaml").read_text()))
     studies = load_studies(config)
     assert set(studies) == set(config["studies"])
-    assert all(len(s.seeds) >= 10 for s in studies.values())
+    assert all(len(s.seeds) >= 16 for s in studies.values())
     assert all(c.overrides["network.scale"] == 1.0 for s in studies.values() for c in s.cells)
 
 
-@pytest.mark.parametrize("overlays", [(), ("full.yaml",), ("full.yaml", "compiled.yaml")])
+@pytest.mark.parametrize("overlays", [(), ("full.yaml",), ("runtime.yaml",)])
 def test_shipped_configs_confirm_claims_on_seeds_held_out_from_tuning(overlays):
     from snakemake.utils import update_config
 
@@ -159,18 +159,25 @@ def test_shipped_configs_confirm_claims_on_seeds_held_out_from_tuning(overlays):
         assert not tuning_seeds_in(study.seeds), name
 
 
-def test_compiled_overlay_compiles_every_network_study_with_all_seeds_in_one_job():
+@pytest.mark.parametrize("overlays", [(), ("full.yaml",)])
+def test_shipped_configs_compile_every_network_study_in_jobs_of_8_seeds(overlays):
+    """The default device of the shipped configs is cpp_standalone, with at least 8 seeds per
+    study; runtime.yaml turns every network study back to runtime mode, one seed per job."""
     from snakemake.utils import update_config
 
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
-    for overlay in ("full.yaml", "compiled.yaml"):
+    for overlay in overlays:
         update_config(config, yaml.safe_load((REPO / "config" / overlay).read_text()))
-    studies = load_studies(config)
-    network = [s for s in studies.values() if s.kind == "network"]
-    assert network and config["batch"]["seeds"] == max(len(s.seeds) for s in network)
+    network = [s for s in load_studies(config).values() if s.kind == "network"]
+    assert network and config["batch"]["seeds"] == 8
+    assert all(len(s.seeds) >= 8 and len(s.seeds) % 8 == 0 for s in network)
     assert all(
         c.overrides["simulation.device"] == "cpp_standalone" for s in network for c in s.cells
     )
+    update_config(config, yaml.safe_load((REPO / "config" / "runtime.yaml").read_text()))
+    network = [s for s in load_studies(config).values() if s.kind == "network"]
+    assert config["batch"]["seeds"] == 1
+    assert all(c.overrides["simulation.device"] == "runtime" for s in network for c in s.cells)
 
 
 def test_snakemake_lint_is_clean():
