@@ -132,7 +132,9 @@ def test_default_config_validates_and_plans_every_study(tmp_path):
     distinct = {f for s in studies.values() for f in s.cell_files()}
     windows = {f for s in studies.values() if s.kind == "stdp_window" for f in s.cell_files()}
     assert windows and counts["simulate_window"] == len(windows)
-    assert counts["simulate"] == len(distinct - windows)
+    # every network study's seeds fill whole batches (8 seeds per job)
+    assert counts["simulate_batch"] * config["batch"]["seeds"] == len(distinct - windows)
+    assert "simulate" not in counts
     assert counts["collect"] == len(studies)
     assert counts["report"] == 1
 
