@@ -53,3 +53,30 @@ def test_a_key_number_over_one_seed_has_no_interval():
     assert ci_text(*t_interval([4.0, 5.0, 6.0])) == "5.00 [2.52, 7.48]"
     assert ci_text(*t_interval([4.0])) == "4.00 (one seed: no interval)"
     assert ci_text(*t_interval([])) == "n/a"
+
+
+def test_the_claims_figure_shows_every_seed_with_the_interval_and_the_reference():
+    from consolidation.present.claims_plot import claims_figure
+    from consolidation.present.sections import claims_plot
+
+    seeds = {str(s): 1.0 + 0.1 * s for s in range(8)}
+    contrast = {"study": "s", "name": "a beats b", "kind": "contrast", "units": "Hz",
+                "per_seed": seeds, "effect": 1.35, "ci_low": 1.15, "ci_high": 1.55,
+                "verdict": "reproduced"}  # fmt: skip
+    match = {**contrast, "name": "τ", "kind": "match", "units": "ms", "interval": [0.5, 2.5],
+             "per_seed": dict(list(seeds.items())[:5]), "verdict": "inconclusive"}  # fmt: skip
+    untested = {**contrast, "name": "no dataset", "per_seed": {}, "effect": None}
+    fig = claims_figure([contrast, untested, match])
+    assert len(fig.axes) == 2  # a claim without per-seed values has no row
+    for ax, n in zip(fig.axes, (8, 5), strict=True):
+        (points,) = ax.collections
+        assert len(points.get_offsets()) == n
+        mean, interval = ax.lines[1], ax.lines[0]
+        assert mean.get_xdata()[0] == 1.35 and list(interval.get_xdata()) == [1.15, 1.55]
+    # a contrast is judged against 0, a match against its accepted interval
+    assert list(fig.axes[0].lines[-1].get_xdata()) == [0, 0]
+    (span,) = fig.axes[1].patches
+    assert (span.get_x(), span.get_x() + span.get_width()) == (0.5, 2.5)
+    assert not fig.axes[0].patches
+    assert 'data-kind="claims"' in claims_plot([contrast])
+    assert claims_plot([untested]) == ""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import xarray as xr
 
 from consolidation.model.parameters import SPECS
+from consolidation.present.claims_plot import claims_png
 from consolidation.present.html import (
     escape,
     figure,
@@ -88,6 +90,23 @@ def claims_table(results: Sequence[Mapping[str, Any]]) -> str:
     )
 
 
+def claims_plot(computed: Sequence[Mapping[str, Any]]) -> str:
+    """The claims' per-seed values with their intervals, as one inline figure."""
+    png = claims_png(computed)
+    if png is None:
+        return ""
+    data = base64.b64encode(png).decode("ascii")
+    return (
+        '<figure class="figure" data-kind="claims" id="claims-per-seed">'
+        '<img alt="Each claim: its per-seed values, mean and 95% interval." '
+        f'src="data:image/png;base64,{data}"><figcaption><strong>Claims seed by seed.'
+        "</strong> Grey points: the claim's value in each seed (a contrast's paired "
+        "difference, a trend's ρ, a level's difference, a match's value); diamond and bar: "
+        "the mean and its 95% Student t interval, coloured by the run's verdict; dashed: 0; "
+        "grey band: a match's accepted interval.</figcaption></figure>"
+    )
+
+
 def claims_section(computed: Sequence[Mapping[str, Any]]) -> str:
     """Every claim of every study, then how claims are declared and judged."""
     return "\n".join(
@@ -103,6 +122,7 @@ def claims_section(computed: Sequence[Mapping[str, Any]]) -> str:
             f"seeds {TUNING_SEEDS[0]}-{TUNING_SEEDS[-1]} (<code>consolidation-diagnose</code>'s "
             "default); a claim computed on any of them says so in its notes.</p>",
             claims_table(computed) if computed else "<p>No study declares claims.</p>",
+            claims_plot(computed),
             '<p class="note">Claims are declared in the config (<code>studies.&lt;name&gt;.'
             "claims</code>). A contrast is the difference a − b paired within each seed, in the "
             "variable's units; a trend is the Spearman rank correlation ρ within each seed (a "
