@@ -27,6 +27,7 @@ CONDITIONS = {
     "sleep": {},
     "wake": {"schedule.offline": "wake"},
     "disrupted": {"sleep.disruption": 1.0},
+    "delayed": {"sleep.disruption": 1.0, "sleep.disruption_delay": 100.0},
     "high_ach": {"neuromod.ach_sleep": 1.0},
     "serotonin": {"neuromod.serotonin_sleep": 1.0},
 }
@@ -124,6 +125,15 @@ def test_the_devices_agree_on_the_main_contrasts(runs, compiled, control):
     assert welch.low <= 0 <= welch.high, (runtime, standalone)
     _, low, _ = t_interval(standalone)
     assert low > 0, f"sleep - {control} compiled: {standalone} Hz"
+
+
+def test_silencing_after_the_ripple_spares_consolidation(runs):
+    """The delayed control (Girardeau et al. 2009): the same detections silence the
+    hippocampus 100 ms later, after the ripple, and sleep's benefit mostly survives."""
+    diff = lesioned_recall(runs, "delayed") - lesioned_recall(runs, "disrupted")
+    mean, low, high = bootstrap_ci(diff)
+    print(f"delayed - ripple-locked: {mean:.2f} Hz [{low:.2f}, {high:.2f}]")
+    assert low > 0, f"delayed - locked lesioned recall {diff} Hz: 95% CI [{low:.2f}, {high:.2f}]"
 
 
 def _in_sleep(ds: xr.Dataset, times: np.ndarray) -> np.ndarray:
