@@ -201,9 +201,11 @@ def test_report_loads_offline_with_no_console_errors_or_requests(browser, report
 def test_every_figure_is_decoded_with_a_natural_size_and_alt_text(browser, report):
     path, studies = report
     opened = Opened(browser, path)
-    _check_images(opened, sum(len(s.figures) for s in studies.values()))
+    # the studies' figures and, under the claims table, the claims seed by seed
+    _check_images(opened, 1 + sum(len(s.figures) for s in studies.values()))
     captions = opened.page.eval_on_selector_all("figure figcaption", "cs => cs.length")
-    assert captions == sum(len(s.figures) for s in studies.values())
+    assert captions == 1 + sum(len(s.figures) for s in studies.values())
+    assert opened.page.locator('#claims figure[data-kind="claims"] img').count() == 1
     opened.check_quiet()
 
 
@@ -242,7 +244,7 @@ def test_clicking_a_figure_shows_it_full_size(browser, report):
     path, _ = report
     opened = Opened(browser, path)
     page = opened.page
-    figure = page.locator("figure img").first
+    figure = page.locator("#studies figure img").first
     natural = figure.evaluate("img => img.naturalWidth")
     figure.click()
     box = page.locator("#lightbox")
@@ -305,7 +307,7 @@ def test_a_partial_results_folder_gives_a_report_naming_what_is_missing(
     assert studies[gone].description[:30] in missing_section  # the question is still there
     assert "not computed" in opened.page.inner_text("table.claims")
     drawn = sum(len(s.figures) for name, s in studies.items() if name != gone)
-    _check_images(opened, drawn - 1)
+    _check_images(opened, drawn - 1 + 1)  # one figure not drawn; the claims figure
     opened.lands_on_section("table.claims a")
     opened.screenshot(tmp_path, "partial-report")
     opened.check_quiet()
