@@ -33,12 +33,13 @@ CONDITIONS = {
 }
 
 pytestmark = pytest.mark.slow
+RASTER = ["raster_time", "raster_cell", "raster_population"]  # no test reads them
 
 
 def _run(job: tuple[str, int], base: dict = SMALL) -> tuple[str, int, xr.Dataset]:
     condition, seed = job
     ds = simulate(Parameters.from_overrides({**base, **CONDITIONS[condition]}), seed)
-    return condition, seed, ds.drop_vars(["raster_time", "raster_cell", "raster_population"])
+    return condition, seed, ds.drop_vars(RASTER)
 
 
 @pytest.fixture(scope="session")
@@ -51,10 +52,7 @@ def runs() -> dict[tuple[str, int], xr.Dataset]:
 
 def _compiled(condition: str) -> tuple[str, list[xr.Dataset]]:
     params = {**SMALL, **CONDITIONS[condition], "simulation.device": "cpp_standalone"}
-    return condition, [
-        ds.drop_vars(["raster_time", "raster_cell", "raster_population"])
-        for ds in simulate_seeds(params, SEEDS)
-    ]
+    return condition, [ds.drop_vars(RASTER) for ds in simulate_seeds(params, SEEDS)]
 
 
 @pytest.fixture(scope="session")

@@ -139,11 +139,18 @@ def test_default_config_validates_and_plans_every_study(tmp_path):
     assert counts["report"] == 1
 
 
-def test_full_config_merges_over_the_default_and_validates():
+def shipped_config(*overlays: str) -> dict:
+    """config/config.yaml with the given overlays of config/ merged over it, as snakemake does."""
     from snakemake.utils import update_config
 
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
-    update_config(config, yaml.safe_load((REPO / "config" / "full.yaml").read_text()))
+    for overlay in overlays:
+        update_config(config, yaml.safe_load((REPO / "config" / overlay).read_text()))
+    return config
+
+
+def test_full_config_merges_over_the_default_and_validates():
+    config = shipped_config("full.yaml")
     studies = load_studies(config)
     assert set(studies) == set(config["studies"])
     assert all(len(s.seeds) >= 16 for s in studies.values())
@@ -152,12 +159,7 @@ def test_full_config_merges_over_the_default_and_validates():
 
 @pytest.mark.parametrize("overlays", [(), ("full.yaml",), ("runtime.yaml",)])
 def test_shipped_configs_confirm_claims_on_seeds_held_out_from_tuning(overlays):
-    from snakemake.utils import update_config
-
-    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
-    for overlay in overlays:
-        update_config(config, yaml.safe_load((REPO / "config" / overlay).read_text()))
-    for name, study in load_studies(config).items():
+    for name, study in load_studies(shipped_config(*overlays)).items():
         assert not tuning_seeds_in(study.seeds), name
 
 
@@ -165,18 +167,14 @@ def test_shipped_configs_confirm_claims_on_seeds_held_out_from_tuning(overlays):
 def test_shipped_configs_compile_every_network_study_in_jobs_of_8_seeds(overlays):
     """The default device of the shipped configs is cpp_standalone, with at least 8 seeds per
     study; runtime.yaml turns every network study back to runtime mode, one seed per job."""
-    from snakemake.utils import update_config
-
-    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
-    for overlay in overlays:
-        update_config(config, yaml.safe_load((REPO / "config" / overlay).read_text()))
+    config = shipped_config(*overlays)
     network = [s for s in load_studies(config).values() if s.kind == "network"]
     assert network and config["batch"]["seeds"] == 8
     assert all(len(s.seeds) >= 8 and len(s.seeds) % 8 == 0 for s in network)
     assert all(
         c.overrides["simulation.device"] == "cpp_standalone" for s in network for c in s.cells
     )
-    update_config(config, yaml.safe_load((REPO / "config" / "runtime.yaml").read_text()))
+    config = shipped_config(*overlays, "runtime.yaml")
     network = [s for s in load_studies(config).values() if s.kind == "network"]
     assert config["batch"]["seeds"] == 1
     assert all(c.overrides["simulation.device"] == "runtime" for s in network for c in s.cells)

@@ -98,6 +98,11 @@ def verdict_badge(verdict: str) -> str:
     return f'<span class="verdict v-{verdict_kind(verdict)}">{escape(verdict)}</span>'
 
 
+def png_uri(png: bytes) -> str:
+    """A PNG as a data URI, so the page needs no file beside it."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
 def figure(study: str, kind: str, png: str | Path | None, caption: str) -> str:
     """A figure as an inline image with its caption, or a note that it has not been drawn."""
     title = FIGURE_TITLES.get(kind, kind.replace("_", " "))
@@ -108,11 +113,10 @@ def figure(study: str, kind: str, png: str | Path | None, caption: str) -> str:
             f"<code>{escape(kind)}</code> is missing: <code>{escape(png)}</code> has not been "
             f"drawn.</p>{cap}</figure>"
         )
-    data = base64.b64encode(Path(png).read_bytes()).decode("ascii")
     first = plain_caption(caption).split(". ")[0].rstrip(".")
     alt = f"{title}, study {study}" + (f": {first}." if first else ".")
     anchor = f"{escape(section_id(study))}-{escape(kind)}"
     return (
         f'<figure class="figure" data-kind="{escape(kind)}" id="{anchor}">'
-        f'<img alt="{escape(alt)}" src="data:image/png;base64,{data}">{cap}</figure>'
+        f'<img alt="{escape(alt)}" src="{png_uri(Path(png).read_bytes())}">{cap}</figure>'
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -14,6 +13,7 @@ from consolidation.present.html import (
     escape,
     figure,
     html_table,
+    png_uri,
     section_id,
     text_table,
     value_text,
@@ -95,11 +95,10 @@ def claims_plot(computed: Sequence[Mapping[str, Any]]) -> str:
     png = claims_png(computed)
     if png is None:
         return ""
-    data = base64.b64encode(png).decode("ascii")
     return (
         '<figure class="figure" data-kind="claims" id="claims-per-seed">'
         '<img alt="Each claim: its per-seed values, mean and 95% interval." '
-        f'src="data:image/png;base64,{data}"><figcaption><strong>Claims seed by seed.'
+        f'src="{png_uri(png)}"><figcaption><strong>Claims seed by seed.'
         "</strong> Grey points: the claim's value in each seed (a contrast's paired "
         "difference, a trend's ρ, a level's difference, a match's value); diamond and bar: "
         "the mean and its 95% Student t interval, coloured by the run's verdict; dashed: 0; "
