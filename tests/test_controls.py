@@ -158,3 +158,29 @@ def test_rewarded_memories_are_encoded_at_the_reward_dopamine():
     plain.plasticity[:, 1] = rewarded.plasticity[:, 1] = 0
     np.testing.assert_array_equal(plain.plasticity, rewarded.plasticity)
     np.testing.assert_array_equal(plain.hippocampus_offset, rewarded.hippocampus_offset)
+
+
+@pytest.mark.parametrize("layout", ["disjoint", "random"])
+def test_a_memory_shares_the_overlap_with_the_one_lag_before_it(layout):
+    overrides = {"memory.count": 4, "memory.overlap_lag": 2, "memory.layout": layout}
+    rng = np.random.default_rng(3)
+    plain = draw_memories(small(overrides), rng)
+    shared = draw_memories(small({**overrides, "memory.overlap": 0.5}), np.random.default_rng(3))
+    k = plain.patterns[0].sum()
+    np.testing.assert_array_equal(shared.patterns.sum(axis=1), k)
+    np.testing.assert_array_equal(shared.indices, plain.indices)
+    for new, old in ((2, 0), (3, 1)):
+        assert (shared.patterns[new] & shared.patterns[old]).sum() >= round(0.5 * k)
+        assert (shared.cues[new] <= shared.patterns[new]).all()
+    if layout == "disjoint":
+        assert not (shared.patterns[0] & shared.patterns[1]).any()
+        assert (shared.patterns[2] & shared.patterns[0]).sum() == round(0.5 * k)
+        assert not (shared.patterns[2] & shared.patterns[1]).any()
+
+
+def test_overlap_leaves_the_older_memories_and_their_cues_as_they_were():
+    overrides = {"memory.count": 4, "memory.overlap_lag": 2}
+    plain = draw_memories(small(overrides), np.random.default_rng(5))
+    shared = draw_memories(small({**overrides, "memory.overlap": 0.3}), np.random.default_rng(5))
+    np.testing.assert_array_equal(shared.patterns[:2], plain.patterns[:2])
+    np.testing.assert_array_equal(shared.cues[:2], plain.cues[:2])

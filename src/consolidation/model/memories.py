@@ -37,8 +37,32 @@ def draw_memories(params: Parameters, rng: np.random.Generator) -> Memories:
         return sets
 
     patterns, indices = draw(n_ctx, k_ctx), draw(n_hpc, k_hpc)
+    if params["memory.overlap"] > 0:
+        # A stream of its own, so that every other draw (the older memories' cues among
+        # them) is the same at every overlap, and a contrast along it is paired.
+        (own,) = rng.spawn(1)
+        patterns = overlap_patterns(params, patterns, own)
     cues = np.zeros_like(patterns)
     n_cue = max(1, round(params["test.cue_fraction"] * k_ctx))
     for m in range(n_mem):
         cues[m, rng.choice(np.flatnonzero(patterns[m]), size=n_cue, replace=False)] = True
     return Memories(patterns, indices, cues)
+
+
+def overlap_patterns(params: Parameters, drawn: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Patterns in which memory m shares ``memory.overlap`` of its cells with memory
+    m - ``memory.overlap_lag`` (already built, so overlaps chain), the rest of its cells as
+    drawn. Its own cells that the partner's pattern also has count as shared."""
+    lag = params["memory.overlap_lag"]
+    patterns = drawn.copy()
+    k = int(drawn[0].sum())
+    n_shared = round(params["memory.overlap"] * k)
+    for m in range(lag, len(patterns)):
+        partner = patterns[m - lag]
+        own = np.flatnonzero(drawn[m] & ~partner)
+        extra = max(0, n_shared - int((drawn[m] & partner).sum()))
+        taken = rng.choice(np.flatnonzero(partner & ~drawn[m]), size=extra, replace=False)
+        patterns[m] = drawn[m]
+        patterns[m, rng.choice(own, size=extra, replace=False)] = False
+        patterns[m, taken] = True
+    return patterns

@@ -109,6 +109,15 @@ SPECS: dict[str, Spec] = {
         "how patterns are drawn: disjoint sets, or independent random sets that may overlap",
         choices=("disjoint", "random"),
     ),
+    "memory.overlap": _s(
+        0.0,
+        "fraction of each memory's cortical pattern taken from the pattern of the memory "
+        "memory.overlap_lag before it (hippocampal indices stay as the layout draws them)",
+        **FRACTION,
+    ),
+    "memory.overlap_lag": _s(
+        1, "how many memories back the pattern a memory overlaps lies (memory.overlap)", low=1
+    ),
     # --- cortex ---
     "cortex.p_ee": _s(0.3, "E->E connection probability", **FRACTION),
     "cortex.w_ee": _s(0.3, "initial E->E weight", "mV", **NONNEG),
