@@ -19,6 +19,7 @@ SEED = 7
 # Encode, a day boundary, a night with ripples, a test: every part of the phase loop.
 CELL = {
     "network.scale": 0.2,
+    "test.gap": 100.0,  # the default when the references were made
     "schedule.phases": [
         {"phase": "encode"},
         {"phase": "day"},
