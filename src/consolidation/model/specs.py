@@ -367,8 +367,7 @@ SPECS: dict[str, Spec] = {
     # --- test ---
     "test.cue_fraction": _s(0.3, "fraction of a pattern's cells cued at test", low=0.05, high=0.95),
     "test.duration": _s(200.0, "length of each cue", "ms", **POSITIVE),
-    # Long enough for most of a cue's adaptation (tau 2 s) to fade before the next cue, so
-    # that a memory's recall does not depend on its place in the probe order (docs/model.md).
+    # Lets most of a cue's adaptation fade: recall then ignores probe order (docs/model.md).
     "test.gap": _s(1000.0, "pause after each cue", "ms", **NONNEG),
     "test.lesion_depth": _s(
         40.0, "hyperpolarisation of hippocampal E cells when lesioned", "mV", **NONNEG
