@@ -208,7 +208,7 @@ def test_most_ripples_replay_one_memory(runs):
 
 
 def test_same_seed_gives_identical_dataset():
-    tiny = {"network.scale": 0.2, "sleep.duration": 2.0, "memory.count": 3}
+    tiny = {"network.scale": 0.2, "sleep.duration": 2.0, "memory.count": 3, "test.gap": 100.0}
     a, b = simulate(tiny, 7), simulate(tiny, 7)
     xr.testing.assert_identical(a.drop_attrs(), b.drop_attrs())
     when = {"wall_time_s", "history"}  # how long and when it ran: provenance, not results
