@@ -62,7 +62,6 @@ def overlap_patterns(params: Parameters, drawn: np.ndarray, rng: np.random.Gener
         own = np.flatnonzero(drawn[m] & ~partner)
         extra = max(0, n_shared - int((drawn[m] & partner).sum()))
         taken = rng.choice(np.flatnonzero(partner & ~drawn[m]), size=extra, replace=False)
-        patterns[m] = drawn[m]
         patterns[m, rng.choice(own, size=extra, replace=False)] = False
         patterns[m, taken] = True
     return patterns
