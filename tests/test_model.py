@@ -32,6 +32,7 @@ CONDITIONS = {
     "delayed": {"sleep.disruption": 1.0, "sleep.disruption_delay": 100.0},
     "high_ach": {"neuromod.ach_sleep": 1.0},
     "serotonin": {"neuromod.serotonin_sleep": 1.0},
+    "noradrenaline": {"neuromod.noradrenaline_sleep": 1.0},
 }
 
 pytestmark = pytest.mark.slow
@@ -168,14 +169,16 @@ def test_high_acetylcholine_in_sleep_blocks_consolidation(runs):
     assert low > 0, f"low - high ACh lesioned recall {diff} Hz: 95% CI [{low:.2f}, {high:.2f}]"
 
 
-def test_serotonin_in_sleep_lowers_the_ripple_rate(runs):
-    """Serotonin at its full level hyperpolarises hippocampal pyramidal cells: fewer of the
-    night's drives ignite a ripple, per second of up state."""
+@pytest.mark.parametrize("monoamine", ["serotonin", "noradrenaline"])
+def test_monoamines_in_sleep_lower_the_ripple_rate(runs, monoamine):
+    """At its full level serotonin hyperpolarises hippocampal pyramidal cells and noradrenaline
+    depolarises hippocampal interneurons: fewer of the night's drives ignite a ripple, per
+    second of up state."""
     rate = {c: np.array([runs[c, s].swr_rate_up.item() for s in SEEDS]) for c in CONDITIONS}
-    diff = rate["serotonin"] - rate["sleep"]
+    diff = rate[monoamine] - rate["sleep"]
     mean, low, high = bootstrap_ci(diff)
-    print(f"serotonin - none: {mean:.2f} ripples per s of up state [{low:.2f}, {high:.2f}]")
-    assert high < 0, f"serotonin - none: {diff} ripples per s: 95% CI [{low:.2f}, {high:.2f}]"
+    print(f"{monoamine} - none: {mean:.2f} ripples per s of up state [{low:.2f}, {high:.2f}]")
+    assert high < 0, f"{monoamine} - none: {diff} ripples per s: 95% CI [{low:.2f}, {high:.2f}]"
 
 
 def test_every_memory_is_replayed_during_the_night(nights):

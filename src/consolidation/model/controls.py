@@ -16,6 +16,7 @@ Signals (names as the equations use them):
 - ``cortex_offset(t)``: shift of cortical cells' rest (slow-oscillation down states).
 - ``hippocampus_offset(t)``: shift of hippocampal E cells' rest (lesion at test; ripple
   excitability; serotonin in sleep).
+- ``interneuron_offset(t)``: shift of hippocampal I cells' rest (noradrenaline in sleep).
 - ``disruption(t)``: the probability with which the closed-loop detector disrupts an event
   it finds (``sleep.disruption`` in sleep, else 0); which events, and when, is the network's.
 - ``stimulus(t, i)``, one per stimulated population: the Poisson rate of each cell's source
@@ -57,6 +58,7 @@ class Controls:
     plasticity: np.ndarray  # (steps, channel)
     cortex_offset: np.ndarray  # (steps,) V
     hippocampus_offset: np.ndarray  # (steps,) V
+    interneuron_offset: np.ndarray  # (steps,) V
     disruption: np.ndarray  # (steps,) probability
     stimulus: dict[str, np.ndarray]  # population -> (steps, cells) Hz
     record: Record
@@ -69,6 +71,7 @@ class Controls:
             "plasticity": self.plasticity,
             "cortex_offset": self.cortex_offset * b2.volt,
             "hippocampus_offset": self.hippocampus_offset * b2.volt,
+            "interneuron_offset": self.interneuron_offset * b2.volt,
             "disruption": self.disruption,
             **{f"stimulus_{pop}": rates * b2.Hz for pop, rates in self.stimulus.items()},
         }
@@ -115,6 +118,7 @@ class Planner:
             plasticity=np.zeros((total, 2)),
             cortex_offset=np.zeros(total),
             hippocampus_offset=np.zeros(total),
+            interneuron_offset=np.zeros(total),
             disruption=np.zeros(total),
             stimulus={"ctx_e": np.zeros((total, n_ctx)), "hpc_e": np.zeros((total, n_hpc))},
             record=Record(),
@@ -178,6 +182,9 @@ class Planner:
         c.cortex_offset[night] = -p["sleep.down_depth"] / 1e3
         c.hippocampus_offset[night] -= (
             p["neuromod.serotonin_sleep"] * p["neuromod.serotonin_hyperpolarisation"] / 1e3
+        )
+        c.interneuron_offset[night] = (
+            p["neuromod.noradrenaline_sleep"] * p["neuromod.noradrenaline_depolarisation"] / 1e3
         )
         c.disruption[night] = p["sleep.disruption"]
         windows = []

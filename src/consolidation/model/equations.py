@@ -21,7 +21,7 @@ w_bg : volt (shared, constant)      # jump per background spike
 
 # The schedule's control signals (see consolidation.model.controls) are functions of time: the slow
 # oscillation's down states shift cortical cells; a lesion, ripple excitability and serotonin
-# shift hippocampal E cells.
+# shift hippocampal E cells; noradrenaline shifts hippocampal I cells.
 CORTEX_CELLS = (
     LIF
     + """
@@ -52,7 +52,7 @@ DEPRESSION_RESET = "; r -= u_std * r"
 HIPPOCAMPUS_I_CELLS = (
     LIF
     + """
-I_ctrl = 0*mV : volt
+I_ctrl = interneuron_offset(t) : volt
 """
 )
 

@@ -18,9 +18,22 @@ import brian2 as b2
 
 from consolidation.model.errors import ParameterError
 from consolidation.model.schedule import validate_phases
-from consolidation.model.specs import SECTIONS, SPECS, TIMED_ON_GRID, UNITS, Spec
+from consolidation.model.specs import SECTIONS, SPECS, UNITS, Spec
 
 __all__ = ["SECTIONS", "SPECS", "TIMED_ON_GRID", "UNITS", "ParameterError", "Parameters", "Spec"]
+
+
+# Timings the schedule lays out on the control grid (ms or s, as declared).
+TIMED_ON_GRID = (
+    "encoding.duration",
+    "encoding.gap",
+    "test.duration",
+    "test.gap",
+    "sleep.duration",
+    "wake.duration",
+    "sleep.swr_seed_duration",
+    "sleep.swr_duration",
+)
 
 
 def _coerce(name: str, spec: Spec, value: Any) -> Any:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from consolidation.model.spec import FRACTION, NONNEG, POSITIVE, UNITS, Spec
 from consolidation.model.spec import spec as _s  # short: the table below calls it ~150 times
 
-__all__ = ["SECTIONS", "SPECS", "TIMED_ON_GRID", "UNITS", "Spec"]
+__all__ = ["SECTIONS", "SPECS", "UNITS", "Spec"]
 
 DEFAULT_SCHEDULE = [
     {"phase": "encode"},
@@ -274,6 +274,14 @@ SPECS: dict[str, Spec] = {
     "neuromod.serotonin_hyperpolarisation": _s(
         16.0, "hyperpolarisation of hippocampal E cells at full serotonin", "mV", **NONNEG
     ),
+    # Noradrenaline, likewise in NREM only: locus coeruleus activity and ripple occurrence are
+    # inversely related, and ripple-triggered LC stimulation impairs consolidation (Novitskaya
+    # et al. 2016, Learn Mem 23:238); alpha1-adrenoceptors depolarise hippocampal interneurons
+    # (Bergles, Doze & Madison 1996, J Neurosci 16:572), which is this model's route.
+    "neuromod.noradrenaline_sleep": _s(0.0, "noradrenaline level in NREM sleep", **FRACTION),
+    "neuromod.noradrenaline_depolarisation": _s(
+        16.0, "depolarisation of hippocampal I cells at full noradrenaline", "mV", **NONNEG
+    ),
     # --- encoding ---
     "encoding.duration": _s(400.0, "stimulation time per memory per exposure", "ms", **POSITIVE),
     "encoding.gap": _s(200.0, "pause after each stimulation", "ms", **NONNEG),
@@ -384,17 +392,5 @@ SPECS: dict[str, Spec] = {
         DEFAULT_SCHEDULE, "the phases, in order (see README: schedules)", kind=list
     ),
 }
-
-# Timings the schedule lays out on the control grid (ms or s, as declared).
-TIMED_ON_GRID = (
-    "encoding.duration",
-    "encoding.gap",
-    "test.duration",
-    "test.gap",
-    "sleep.duration",
-    "wake.duration",
-    "sleep.swr_seed_duration",
-    "sleep.swr_duration",
-)
 
 SECTIONS = sorted({name.split(".")[0] for name in SPECS})
