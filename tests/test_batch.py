@@ -84,6 +84,26 @@ def test_one_rule_for_every_batch_and_its_runtime_per_seed(tiny_config, write_co
     assert by_label == {"0-2": str(3 * runtime), "10-11": str(2 * runtime), "7-7": str(runtime)}
 
 
+def test_a_simulate_job_takes_its_cells_threads(tiny_config, write_config, tmp_path):
+    """simulation.threads sets the job's threads and its SLURM CPUs, batched or not."""
+    study = tiny_config["studies"]["sleep_vs_wake"]
+    study["fixed"] = {**study.get("fixed", {}), "simulation.device": "cpp_standalone"}
+    study["fixed"]["simulation.threads"] = 2
+    for seeds, rule in ((1, "simulate"), (2, "simulate_batch")):
+        tiny_config["batch"] = {"seeds": seeds}
+        proc = run_snakemake(tmp_path, "-n", configfile=write_config(tiny_config))
+        jobs = proc.stdout.split(f"\nrule {rule}:")[1:]
+        cores = {
+            (
+                re.search(r"output: results/([^/]+)/", job)[1],
+                re.search(r"threads: (\d+)", job)[1] if "threads:" in job else "1",  # 1: unsaid
+                re.search(r"cpus_per_task=(\d+)", job)[1],
+            )
+            for job in jobs
+        }
+        assert cores == {("sleep_vs_wake", "2", "2"), ("disruption_ach", "1", "1")}, cores
+
+
 def test_a_cell_shared_for_all_its_seeds_is_not_rerun(tiny_config, write_config, tmp_path):
     # disruption_ach's ACh 0 / disruption 0 cell repeats sleep_vs_wake's sleep cell for seed 0
     tiny_config["batch"] = {"seeds": 2}

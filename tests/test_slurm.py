@@ -239,7 +239,8 @@ def test_cells_ran_side_by_side_on_the_cluster(slurm_runs, cluster):
 def test_profile_settings(config_file):
     profile = yaml.safe_load((PROFILE / "config.v8+.yaml").read_text())
     assert profile["executor"] == "slurm"
-    assert profile["set-resources"]["simulate"]["cpus_per_task"] == 1
+    # a simulate job's CPUs are its cell's simulation.threads (the rule's cpus_per_task)
+    assert "cpus_per_task" not in profile["set-resources"]["simulate"]
     assert "groups" not in profile and "slurm-array-jobs" not in profile
     config = copy.deepcopy(reduced_config())
     assert (

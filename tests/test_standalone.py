@@ -270,3 +270,21 @@ def test_downscaling_is_rejected_in_standalone():
     with pytest.raises(ParameterError, match="sleep.downscale"):
         Parameters.from_overrides({"simulation.device": "cpp_standalone", "sleep.downscale": 0.2})
     Parameters.from_overrides({"simulation.device": "runtime", "sleep.downscale": 0.2})
+
+
+def test_threads_need_the_compiled_device():
+    with pytest.raises(ParameterError, match="simulation.threads"):
+        Parameters.from_overrides({"simulation.threads": 2})
+    Parameters.from_overrides({"simulation.device": "cpp_standalone", "simulation.threads": 2})
+
+
+def test_threads_compile_an_openmp_program_that_repeats(fresh_a, tmp_path):
+    """Two threads: another program (OpenMP), and the same seed gives the same numbers again."""
+    serial, _ = fresh_a
+    cell = {**CELL_A, "simulation.threads": 2}
+    first = run_cell(cell, 0, tmp_path / "first.nc", tmp_path)
+    again = run_cell(cell, 0, tmp_path / "again.nc", tmp_path)
+    assert first.attrs["standalone_key"] != serial.attrs["standalone_key"]
+    (project,) = projects(tmp_path)
+    assert "-fopenmp" in (project / "compile.log").read_text()
+    assert_same(first, again)

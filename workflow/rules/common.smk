@@ -146,6 +146,11 @@ def cell_overrides(wildcards):
     return STUDIES[wildcards.study].cell(wildcards.cell).overrides
 
 
+def cell_threads(wildcards):
+    """A simulate job's cores: the cell's simulation.threads (OpenMP in a compiled program)."""
+    return cell_overrides(wildcards).get("simulation.threads", 1)
+
+
 def study_cells(wildcards):
     """Collect's inputs: each cell file, or the marker of the batch that writes it."""
     study = STUDIES[wildcards.study]

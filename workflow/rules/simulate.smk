@@ -15,10 +15,11 @@ rule simulate:
         study=NETWORK_STUDIES,
     conda:
         ENV
-    threads: 1
+    threads: cell_threads
     resources:
         mem_mb=SIMULATE_RESOURCES["mem_mb"],
         runtime=SIMULATE_RESOURCES["runtime"],
+        cpus_per_task=cell_threads,
     params:
         overrides=cell_overrides,
         kind="network",
@@ -50,6 +51,7 @@ use rule simulate as simulate_batch with:
     resources:
         mem_mb=SIMULATE_RESOURCES["mem_mb"],
         runtime=batch_runtime,
+        cpus_per_task=cell_threads,
     params:
         seeds=batch_seeds,
         files=batch_files,

@@ -49,12 +49,17 @@ def plan(params: Parameters, seed: int) -> Plan:
 
 
 def configure_brian(params: Parameters) -> None:
-    """Cython runtime mode with a persistent cache; the time step from the parameters."""
+    """Cython runtime mode with a persistent cache; the time step and the compiled program's
+    threads from the parameters."""
     b2.prefs.codegen.target = "cython"
     b2.prefs.codegen.runtime.cython.cache_dir = str(provenance.cython_cache_dir())
     b2.prefs.logging.file_log = False
     b2.prefs.logging.std_redirection = False
     b2.defaultclock.dt = params.q("simulation.dt")
+    # 0, not 1, for one thread: brian2 then writes no OpenMP code, so serial programs (and their
+    # cache keys) stay what they were before threads existed.
+    threads = params["simulation.threads"]
+    b2.prefs.devices.cpp_standalone.openmp_threads = threads if threads > 1 else 0
 
 
 def forget_objects() -> None:

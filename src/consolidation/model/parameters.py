@@ -155,6 +155,11 @@ class Parameters(Mapping):
                 "the end of a night) is not available with simulation.device: cpp_standalone; "
                 "set sleep.downscale to 0 or use simulation.device: runtime"
             )
+        if self.values["simulation.device"] == "runtime" and self.values["simulation.threads"] > 1:
+            raise ParameterError(
+                "parameter 'simulation.threads': more than one thread needs "
+                "simulation.device: cpp_standalone (OpenMP in the compiled program)"
+            )
         if self.values["cell.v_threshold"] <= self.values["cell.v_reset"]:
             raise ParameterError(
                 "parameter 'cell.v_threshold': must lie above cell.v_reset "

@@ -40,6 +40,9 @@ SPECS: dict[str, Spec] = {
         "network compiled once per structure into a cached project, each cell run through it)",
         choices=("runtime", "cpp_standalone"),
     ),
+    "simulation.threads": _s(
+        1, "OpenMP threads of the compiled program (cpp_standalone only)", low=1, high=64
+    ),
     # --- detection of population events from spikes (model.activity) ---
     "detect.rate_sigma": _s(
         15.0, "width of the Gaussian that smooths the hippocampal E rate", "ms", 1.0, 50.0
