@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import gc
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,13 +103,10 @@ class Backend(ABC):
         """Simulate one planned cell; the result is valid inside the ``with`` block."""
 
 
-def run_schedule(
-    model: Model, params: Parameters, cell: Plan, downscale: Callable[[Model], None]
-) -> None:
+def run_schedule(model: Model, cell: Plan) -> None:
     """Run (or, on a compiled device, queue) every phase of the plan in order.
 
-    Between phases the network runs its own statements (the day decay, the weight snapshots);
-    `downscale` is the backend's synaptic homeostasis at the end of a night.
+    Between phases the network runs its own statements (the day decay, the weight snapshots).
     """
     net = model.net
     for k, (phase, planned) in enumerate(
@@ -119,8 +115,6 @@ def run_schedule(
         duration = planned["end"] - float(net.t / b2.second)
         if duration > 0:
             net.run(duration * b2.second)
-        if phase["phase"] == "sleep" and params["sleep.downscale"] > 0:
-            downscale(model)
-        elif phase["phase"] == "day":
+        if phase["phase"] == "day":
             model.end_day()
         model.snapshot(k)

@@ -6,7 +6,6 @@ import contextlib
 from collections.abc import Iterator
 
 import brian2 as b2
-import numpy as np
 
 from consolidation.backends.base import (
     Backend,
@@ -16,17 +15,7 @@ from consolidation.backends.base import (
     forget_objects,
     run_schedule,
 )
-from consolidation.model.network import Model, build_network
-from consolidation.model.parameters import Parameters
-
-
-def downscale(params: Parameters, model: Model) -> None:
-    """Cut cortical E->E weights, sparing the largest (a quantile of the live weights, which
-    only the runtime device can read between phases)."""
-    syn = model.plastic["ctx_ee"]
-    w = np.asarray(syn.w[:])
-    spare = np.quantile(w, params["sleep.downscale_spare"])
-    syn.w[:] = np.where(w < spare, w * (1 - params["sleep.downscale"]), w) * b2.volt
+from consolidation.model.network import build_network
 
 
 class Runtime(Backend):
@@ -41,5 +30,5 @@ class Runtime(Backend):
         b2.seed(seed)
         signals = cell.controls.timed_arrays()
         model = build_network(self.params, cell.memories, signals, len(cell.phases))
-        run_schedule(model, self.params, cell, lambda m: downscale(self.params, m))
+        run_schedule(model, cell)
         yield Finished(model)

@@ -18,7 +18,6 @@ file but the makefiles, whose paths name the environment) with the compiler, the
 brian2's code-generation preferences; a change of sizes, durations, equations, connection
 probabilities or code makes another project (see :mod:`.projects`). What the program computes
 from run-time values before it reads them (the initial potentials) it computes again after.
-Downscaling (a quantile of the weights) is not available here; the parameters reject it.
 
 Several cells can run in one process: each starts from a fresh device with brian2's earlier
 objects gone, so it generates the same names (hence the same key) as in a fresh process. The
@@ -89,10 +88,6 @@ def deactivate() -> None:
     forget_objects()
 
 
-def no_downscaling(model: Model) -> None:
-    raise NotImplementedError("sleep.downscale needs simulation.device: runtime")
-
-
 class Program:
     """The schedule queued on the device, with zeros for every run-time value."""
 
@@ -107,7 +102,7 @@ class Program:
         # Computed from run-time values: again, now that the program has read them.
         for group in self.model.groups.values():
             group.v = V_INIT
-        run_schedule(self.model, params, cell, no_downscaling)
+        run_schedule(self.model, cell)
 
     def run_args(self, directory: Path, controls) -> list[str]:
         """The run-time arguments of one run: the network's constants and `controls`' signals

@@ -99,6 +99,9 @@ rate_now = stimulus(t, i) : Hz
 #   no c terms.
 # Learning runs at eta times the schedule's plasticity gain for the pathway's channel;
 # acetylcholine scales transmission down by ach_factor per unit ACh (Hasselmo 1999).
+# Synaptic homeostasis (Tononi & Cirelli 2014, Neuron 81:12): while the pathway learns, each
+# presynaptic spike takes a fraction of w, in proportion to 1 - ACh, so the active synapses of
+# NREM shrink in proportion to their weight and wake (ACh 1) keeps what it potentiates.
 PLASTIC = """
 w : volt
 w_max : volt (shared, constant)
@@ -113,12 +116,14 @@ tau_x : second (shared, constant)
 tau_y : second (shared, constant)
 w_init : volt (shared, constant)     # initial weight, to which a day boundary decays it
 day_keep : 1 (shared, constant)      # fraction of learned weight kept at a day boundary
+downscaling : 1 (shared, constant)   # fraction of w a presynaptic spike loses at ACh 0
 dx/dt = -x / tau_x : 1 (event-driven)
 dy/dt = -y / tau_y : 1 (event-driven)
 """
 PLASTIC_ON_PRE = """
 v_post += (1 - ach_factor * acetylcholine(t)) * w{release}
 w = clip(w + eta * plasticity(t, channel) * (k_presyn * y - c_presyn), 0*mV, w_max)
+w -= downscaling * (1 - acetylcholine(t)) * int(plasticity(t, channel) > 0) * w
 x += 1
 """
 PLASTIC_ON_POST = """

@@ -291,6 +291,7 @@ def plastic_projection(
         **rule_constants(params, path.section),
         w_init=initial_weight(params, name),
         day_keep=1 - params["day.hpc_decay"],
+        downscaling=params["cortex.downscaling"] if name == "ctx_ee" else 0.0,
     )
     return syn
 

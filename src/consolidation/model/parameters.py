@@ -149,12 +149,6 @@ class Parameters(Mapping):
                     "memory.layout: random"
                 )
         self._check_control_grid()
-        if self.values["simulation.device"] == "cpp_standalone" and self.values["sleep.downscale"]:
-            raise ParameterError(
-                "parameter 'sleep.downscale': downscaling (a quantile of the cortical weights at "
-                "the end of a night) is not available with simulation.device: cpp_standalone; "
-                "set sleep.downscale to 0 or use simulation.device: runtime"
-            )
         if self.values["simulation.device"] == "runtime" and self.values["simulation.threads"] > 1:
             raise ParameterError(
                 "parameter 'simulation.threads': more than one thread needs "

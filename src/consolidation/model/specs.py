@@ -138,6 +138,13 @@ SPECS: dict[str, Spec] = {
     "cortex.eta": _s(0.003, "E->E learning rate (weight change per unit trace)", "mV", **NONNEG),
     "cortex.c_pre": _s(0.4, "symmetric rule: depression per presynaptic spike", **NONNEG),
     "cortex.c_post": _s(0.4, "symmetric rule: depression per postsynaptic spike", **NONNEG),
+    "cortex.downscaling": _s(
+        0.0,
+        "synaptic homeostasis: fraction of an E->E weight each presynaptic spike takes while it "
+        "learns, times 1 - acetylcholine (so in NREM, not in wake)",
+        low=0.0,
+        high=0.1,
+    ),
     # --- hippocampus ---
     "hippocampus.p_ee": _s(1.0, "E->E connection probability", **FRACTION),
     "hippocampus.w_ee": _s(0.1, "initial E->E weight", "mV", **NONNEG),
@@ -349,14 +356,6 @@ SPECS: dict[str, Spec] = {
     ),
     "sleep.disruption_depth": _s(
         40.0, "hyperpolarisation of hippocampal E cells while disrupted", "mV", **NONNEG
-    ),
-    "sleep.downscale": _s(
-        0.0,
-        "synaptic downscaling at the end of sleep: fractional cut of cortical E->E weights",
-        **FRACTION,
-    ),
-    "sleep.downscale_spare": _s(
-        0.9, "weights above this quantile are spared by downscaling", **FRACTION
     ),
     # --- targeted memory reactivation ---
     "cue.memories": _s(
