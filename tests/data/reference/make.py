@@ -3,7 +3,9 @@
 Run from the repository with the project's venv: ``.venv/bin/python tests/data/reference/make.py``.
 The references were last re-made when cortical learning lost its planned windows; the test
 checks every later version of the code against them, bit for bit, for each backend. Re-make
-them only for a change that is meant to change the numbers, and say so in the commit.
+them only for a change that is meant to change the numbers, and say so in the commit. A
+parameter that is removed is deleted from their attributes, their data untouched (so far
+``sleep.downscale`` and ``sleep.downscale_spare``, when homeostasis became part of the rule).
 """
 
 from __future__ import annotations
