@@ -96,7 +96,7 @@ def test_snakedeploy_writes_the_module_and_copies_the_config(deployed):
     snakefile = (folder / "workflow" / "Snakefile").read_text()
     assert "module consolidation:" in snakefile
     assert "use rule * from consolidation" in snakefile
-    for name in ("config.yaml", "full.yaml", "runtime.yaml", "README.md"):
+    for name in ("config.yaml", "full.yaml", "runtime.yaml", "robustness.yaml", "README.md"):
         assert (folder / "config" / name).read_text() == (clone / "config" / name).read_text()
     # only the module's Snakefile: rules, scripts and the rest come from the repository
     assert [p.name for p in (folder / "workflow").iterdir()] == ["Snakefile"]

@@ -20,6 +20,8 @@ from conftest import job_counts, snakemake_command
 
 import consolidation
 from consolidation.model.parameters import ParameterError, Parameters
+from consolidation.model.specs import SPECS
+from consolidation.studies.neighbourhood import PARAMETERS
 
 pytestmark = pytest.mark.slow
 
@@ -234,6 +236,12 @@ def test_changed_structure_gets_another_project(change, key_a):
 
 def test_run_time_values_keep_the_key(key_a):
     assert key_in_new_process(CELL_B, seed=1) == key_a
+
+
+def test_a_neighbourhood_point_keeps_the_key(key_a):
+    """config/robustness.yaml's copies run through the original's program."""
+    point = {name: SPECS[name].default * 1.1 for name in PARAMETERS}
+    assert key_in_new_process({**CELL_A, **point}) == key_a
 
 
 def test_changed_equations_get_another_project(key_a):

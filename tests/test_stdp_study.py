@@ -21,7 +21,7 @@ from consolidation.results.collect import CellFileError, collect_study, read_cel
 from consolidation.results.io import read_netcdf, write_netcdf
 from consolidation.studies.claims import coordinate_labels, study_variables
 from consolidation.studies.grid import ConfigError, cell_file, load_studies
-from consolidation.studies.verdicts import evaluate_study
+from consolidation.studies.verdicts import dumps, evaluate_study
 
 OFFSETS = [-60, -30, -10, -5, 5, 10, 30, 60]
 CLAIMS = [
@@ -203,6 +203,35 @@ def test_figure_and_report_draw_the_window_study(study, tmp_path):
         claims={"window": None},
     )
     assert "τ+ fitted (ms)" in html and "dw at 5 ms" in html and "recall, lesioned" not in html
+
+
+def test_the_report_flags_a_claim_that_holds_only_at_the_tuned_point(study, tmp_path):
+    """Neighbourhood copies (window-n01 to -n03: the same window judged under the Bi & Poo rule
+    once and the symmetric rule twice) feed the robustness section only."""
+    ds, summary, _ = study
+    claims = [c.to_dict() for c in load_studies(copy.deepcopy(CONFIG))["window"].claims]
+    rules = {"window": "bipoo", "window-n01": "bipoo", "window-n02": "symmetric"}
+    rules["window-n03"] = "symmetric"
+    files = {}
+    for name, rule in rules.items():
+        chosen = [{**c, "select": {**c["select"], "cortex.rule": rule}} for c in claims]
+        files[name] = tmp_path / f"{name}.json"
+        files[name].write_text(dumps(evaluate_study(ds, chosen, name)))
+    html = build_report(
+        studies=[{**summary, "name": name, "claims": []} for name in rules],
+        datasets=dict.fromkeys(rules),
+        figures={},
+        captions={},
+        config=CONFIG,
+        benchmarks=[],
+        claims=files,
+    )
+    assert "window-n0" not in html  # no section, contents entry or claims row of its own
+    robustness = html[html.index('<section id="robustness">') :]
+    robustness = robustness[: robustness.index("</section>")]
+    row = robustness[robustness.index("pre before post potentiates") :].split("</tr>")[0]
+    assert "1 of 3 (33%); 2 contradicted" in row and "only at the tuned point" in row
+    assert 'href="#robustness"' in html
 
 
 def test_a_network_cell_file_is_not_a_window_cell(study, tmp_path):

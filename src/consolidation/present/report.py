@@ -48,7 +48,9 @@ from consolidation.present.provenance import (
     provenance_section,
     revision_label,
 )
+from consolidation.present.robustness import robustness_section, split_copies
 from consolidation.present.sections import claims_section, study_section
+from consolidation.studies.neighbourhood import original_of
 from consolidation.studies.verdicts import VERDICTS, adjust
 
 # Nothing may be fetched: images only from data: URIs, style and script only inline.
@@ -124,16 +126,17 @@ def _header(
     return "\n".join(parts)
 
 
-def _toc(studies: Sequence[Mapping[str, Any]], missing: Mapping[str, Any]) -> str:
+def _toc(studies: Sequence[Mapping[str, Any]], missing: Mapping[str, Any], robust: bool) -> str:
     items = "".join(
         f"<li>{_study_link(s['name'])}"
         + (' <span class="note">(incomplete)</span>' if s["name"] in missing else "")
         + "</li>"
         for s in studies
     )
+    robustness = '<li><a href="#robustness">Robustness</a></li>' if robust else ""
     return (
         '<nav id="toc" aria-label="Contents"><h2>Contents</h2><ol>'
-        '<li><a href="#top">Run</a></li><li><a href="#claims">Claims</a></li>'
+        f'<li><a href="#top">Run</a></li><li><a href="#claims">Claims</a></li>{robustness}'
         f'<li><a href="#studies">Studies</a><ol>{items}</ol></li>'
         '<li><a href="#provenance">Provenance</a></li></ol></nav>'
     )
@@ -188,8 +191,11 @@ def build_report(
     claims = claims or {
         n: str(Path(p).parent / "claims.json") if p is not None else None for n, p in paths.items()
     }
-    opened, no_dataset = open_datasets(paths)
     computed, no_claims = read_claims(studies, claims)
+    # a neighbourhood's copies of the studies only feed the robustness section
+    studies = [s for s in studies if original_of(s["name"]) is None]
+    opened, no_dataset = open_datasets({s["name"]: paths[s["name"]] for s in studies})
+    computed, copies = split_copies(computed)
     # every claim of the run is one family: the verdicts shown are after Holm's adjustment over
     # all of them (each claims.json adjusted over its own study's claims only)
     computed = adjust(computed, "run")
@@ -205,9 +211,10 @@ def build_report(
     body = [
         _header(studies, opened, missing, computed, config, configfiles),
         claims_section(computed),
+        robustness_section(computed, copies),
         '<div id="studies">',
         *sections,
         "</div>",
         provenance_section(config, opened, read_benchmarks(benchmarks), configfiles),
     ]
-    return _page(_toc(studies, missing), body)
+    return _page(_toc(studies, missing, bool(copies)), body)

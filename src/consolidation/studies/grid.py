@@ -6,13 +6,12 @@ own grid values, with the axes in alphabetical order and one stable value format
 
     schedule.offline~sleep/sleep.disruption~0.5
 
-so adding a value to an axis adds cells without renaming (and re-running) existing ones. Every
-cell is validated through :meth:`Parameters.from_overrides` when the config is loaded; errors
-name the study and the config key.
+so adding a value to an axis adds cells without renaming (and re-running) existing ones.
 
-:func:`validate_config` is the whole check in one call: the JSON schema of the workflow
-(``workflow/schemas/config.schema.yaml``, filling in its defaults) and then :func:`load_studies`.
-Every failure is a :class:`ConfigError` with a one-paragraph message naming the key.
+:func:`load_studies` is the whole check, when the config is loaded: the JSON schema
+(``config.schema.yaml`` here), the neighbourhood's copies (:mod:`.neighbourhood`), then every
+study and cell (through :meth:`Parameters.from_overrides`); each failure a :class:`ConfigError`
+naming the study and the key.
 """
 
 from __future__ import annotations
@@ -30,6 +29,7 @@ from consolidation.model.parameters import SPECS, ParameterError, Parameters, fl
 from consolidation.model.stdp import check_offsets
 from consolidation.studies.claims import parse_claims
 from consolidation.studies.config import SCHEMA, ConfigError, check, format_value, show
+from consolidation.studies.neighbourhood import with_neighbourhood
 
 # What a study simulates: the network through its schedule (the default), or the STDP window of
 # one plastic synapse with isolated spike pairs (model.stdp). Each kind has its figures.
@@ -329,7 +329,7 @@ def load_studies(config: dict[str, Any], schema: str | Path | None = SCHEMA) -> 
     :class:`ConfigError` with one paragraph naming the key.
     """
     check(config, schema)
-    return _expand_studies(config)
+    return _expand_studies(with_neighbourhood(config))
 
 
 def _expand_studies(config: Mapping[str, Any]) -> dict[str, Study]:
