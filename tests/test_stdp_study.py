@@ -231,7 +231,7 @@ def test_the_report_flags_a_claim_that_holds_only_at_the_tuned_point(study, tmp_
     robustness = robustness[: robustness.index("</section>")]
     row = robustness[robustness.index("pre before post potentiates") :].split("</tr>")[0]
     assert "1 of 3 (33%); 2 contradicted" in row and "only at the tuned point" in row
-    assert 'href="#robustness"' in html
+    assert 'href="#robustness"' in html and '<img alt="Per claim' in robustness
 
 
 def test_a_network_cell_file_is_not_a_window_cell(study, tmp_path):

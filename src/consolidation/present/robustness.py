@@ -10,12 +10,26 @@ was tuned, and is flagged.
 
 from __future__ import annotations
 
+import io
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from consolidation.present.html import escape, html_table, section_id, verdict_badge
-from consolidation.studies.neighbourhood import original_of
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+
+from consolidation.present.claims_plot import VERDICT_COLOURS  # noqa: E402
+from consolidation.present.html import (  # noqa: E402
+    escape,
+    html_table,
+    png_uri,
+    section_id,
+    verdict_badge,
+)
+from consolidation.studies.neighbourhood import original_of  # noqa: E402
 
 FRAGILE = 0.5  # below this share of reproduced points a tuned-point success is flagged
 
@@ -55,6 +69,31 @@ def robustness_rows(
     return rows
 
 
+def robustness_png(rows: Sequence[Mapping[str, Any]]) -> bytes:
+    """A bar per claim: the share of its neighbourhood that reproduces it (green) and that
+    contradicts it (red), the claim's label coloured by its tuned-point verdict."""
+    fig, ax = plt.subplots(figsize=(7.0, 0.5 + 0.28 * len(rows)))
+    y = range(len(rows))[::-1]
+    shares = [r["share"] for r in rows]
+    against = [r["contradicted"] / r["points"] for r in rows]
+    ax.barh(y, shares, color=VERDICT_COLOURS["reproduced"], height=0.6)
+    ax.barh(y, against, left=shares, color=VERDICT_COLOURS["contradicted"], height=0.6)
+    ax.axvline(FRAGILE, color="0.4", lw=0.8, ls="--")
+    ax.set_yticks(list(y), [f"{r['study']}: {r['name']}" for r in rows], fontsize=6.5)
+    for label, r in zip(ax.get_yticklabels(), rows, strict=True):
+        label.set_color(VERDICT_COLOURS.get(r["tuned"], "0.2"))
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of the neighbourhood's points", fontsize=7)
+    ax.tick_params(axis="x", labelsize=6.5)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=130)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
 def robustness_section(
     tuned: Sequence[Mapping[str, Any]], copies: Sequence[Mapping[str, Any]]
 ) -> str:
@@ -85,6 +124,12 @@ def robustness_section(
             html_table(
                 ["study", "claim", "tuned point", "reproduced around it", "flag"], cells, classes
             ),
+            '<figure class="figure"><img alt="Per claim, the share of the neighbourhood that '
+            f'reproduces and that contradicts it." src="{png_uri(robustness_png(rows))}">'
+            "<figcaption><strong>Claims around the tuned point.</strong> Green: the share of "
+            "points that reproduce the claim; red: that contradict it; dashed: the flag's "
+            "threshold; a label's colour is the claim's verdict at the tuned point."
+            "</figcaption></figure>",
             "</section>",
         ]
     )
