@@ -31,7 +31,16 @@ ENV = "../../environment.yml"
 # Figures and the report also depend on the code that draws them (edit it: redraw, no re-run).
 PRESENT = Path(find_spec("consolidation.present").origin).parent
 PLOTTING_CODE = [str(PRESENT / f"{m}.py") for m in ("plots", "theme", "window_plot")]
-REPORT_MODULES = ("report", "html", "inputs", "numbers", "sections", "provenance")
+REPORT_MODULES = (
+    "report",
+    "html",
+    "inputs",
+    "numbers",
+    "sections",
+    "provenance",
+    "claims_plot",
+    "robustness",
+)
 REPORT_CODE = [str(PRESENT / f"{m}.py") for m in REPORT_MODULES] + [
     str(PRESENT / name) for name in ("report.css", "report.js")
 ]
