@@ -76,6 +76,13 @@ def test_bad_neighbourhoods_are_refused_naming_the_key(tiny_config, neighbourhoo
         load_studies(config)
 
 
+def test_a_study_may_not_be_named_like_a_copy(tiny_config):
+    config = copy.deepcopy(tiny_config)
+    config["studies"]["run-n01"] = config["studies"].pop("sleep_vs_wake")
+    with pytest.raises(ConfigError, match="'run-n01': names ending in -n and a number"):
+        load_studies(config)
+
+
 def test_the_shipped_robustness_config_copies_every_network_study():
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
     config.update(yaml.safe_load((REPO / "config" / "robustness.yaml").read_text()))

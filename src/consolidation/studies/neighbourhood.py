@@ -52,6 +52,12 @@ def original_of(name: str) -> str | None:
 
 def with_neighbourhood(config: Mapping[str, Any]) -> dict[str, Any]:
     """``config`` with its ``neighbourhood`` studies added after the others (unchanged if none)."""
+    for name in config.get("studies") or {}:
+        if isinstance(name, str) and original_of(name) is not None:
+            raise ConfigError(
+                f"study {show(name)}: names ending in -n and a number are the neighbourhood's "
+                "copies (the report shows them only in its robustness section); rename it"
+            )
     spec = config.get("neighbourhood")
     if not spec:
         return dict(config)
