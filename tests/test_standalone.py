@@ -274,12 +274,6 @@ def key_in_new_process(overrides: dict, seed: int = 0, patch: str = "") -> str:
     return proc.stdout.split()[-1]
 
 
-def test_downscaling_is_rejected_in_standalone():
-    with pytest.raises(ParameterError, match="sleep.downscale"):
-        Parameters.from_overrides({"simulation.device": "cpp_standalone", "sleep.downscale": 0.2})
-    Parameters.from_overrides({"simulation.device": "runtime", "sleep.downscale": 0.2})
-
-
 def test_threads_need_the_compiled_device():
     with pytest.raises(ParameterError, match="simulation.threads"):
         Parameters.from_overrides({"simulation.threads": 2})
