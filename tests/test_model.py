@@ -222,18 +222,26 @@ def test_same_seed_gives_identical_dataset():
     assert not a.recall.equals(c.recall)
 
 
+def _tiny(cell: dict) -> xr.Dataset:
+    return simulate(cell, 3).drop_vars(RASTER)
+
+
 def test_downscaling_acts_in_nrem_only():
     """cortex.downscaling is scaled by 1 - ACh: awake (ACh 1) it changes no number; in sleep
     it leaves the weights before the night alone and shrinks those the night leaves."""
-    tiny = {"network.scale": 0.2, "sleep.duration": 2.0, "memory.count": 3, "test.gap": 100.0}
-    for offline in ("wake", "sleep"):
-        cell = {**tiny, "schedule.offline": offline}
-        without, shrunk = simulate(cell, 3), simulate({**cell, "cortex.downscaling": 0.05}, 3)
-        if offline == "wake":
-            xr.testing.assert_identical(without.drop_attrs(), shrunk.drop_attrs())
-            continue
-        before, night = 1, 2  # the phases of encode, test, night, test
-        for name in ("weight_within", "weight_between"):
-            assert shrunk[name][before].equals(without[name][before]), name
-        change = shrunk.weight_within[night] - without.weight_within[night]
-        assert (change < 0).all(), change.values
+    tiny = {"network.scale": 0.2, "sleep.duration": 2.0, "wake.duration": 2.0}
+    tiny.update({"memory.count": 3, "test.gap": 100.0})
+    cells = [
+        {**tiny, "schedule.offline": offline, "cortex.downscaling": downscaling}
+        for offline in ("wake", "sleep")
+        for downscaling in (0.0, 0.05)
+    ]
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=ctx) as pool:
+        awake, awake_shrunk, without, shrunk = pool.map(_tiny, cells)
+    xr.testing.assert_identical(awake.drop_attrs(), awake_shrunk.drop_attrs())
+    before, night = 1, 2  # the phases of encode, test, night, test
+    for name in ("weight_within", "weight_between"):
+        assert shrunk[name][before].equals(without[name][before]), name
+    change = shrunk.weight_within[night] - without.weight_within[night]
+    assert (change < 0).all(), change.values
