@@ -78,8 +78,11 @@ def claims_figure(results: Sequence[Mapping[str, Any]]) -> plt.Figure | None:
 def claims_png(results: Sequence[Mapping[str, Any]]) -> bytes | None:
     """:func:`claims_figure` as PNG bytes."""
     fig = claims_figure(results)
-    if fig is None:
-        return None
+    return None if fig is None else png_bytes(fig)
+
+
+def png_bytes(fig: plt.Figure) -> bytes:
+    """A figure of the report as PNG bytes (the figure is closed)."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=130)
     plt.close(fig)

@@ -10,7 +10,6 @@ was tuned, and is flagged.
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -21,7 +20,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 
-from consolidation.present.claims_plot import VERDICT_COLOURS  # noqa: E402
+from consolidation.present.claims_plot import VERDICT_COLOURS, png_bytes  # noqa: E402
 from consolidation.present.html import (  # noqa: E402
     escape,
     html_table,
@@ -88,10 +87,7 @@ def robustness_png(rows: Sequence[Mapping[str, Any]]) -> bytes:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=130)
-    plt.close(fig)
-    return buffer.getvalue()
+    return png_bytes(fig)
 
 
 def robustness_section(
