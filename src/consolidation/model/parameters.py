@@ -149,6 +149,7 @@ class Parameters(Mapping):
                     "memory.layout: random"
                 )
         self._check_control_grid()
+        self._check_working_memory()
         if self.values["simulation.device"] == "runtime" and self.values["simulation.threads"] > 1:
             raise ParameterError(
                 "parameter 'simulation.threads': more than one thread needs "
@@ -158,6 +159,24 @@ class Parameters(Mapping):
             raise ParameterError(
                 "parameter 'cell.v_threshold': must lie above cell.v_reset "
                 f"({self.values['cell.v_reset']:g} mV)"
+            )
+
+    def _check_working_memory(self) -> None:
+        v = {k.split(".")[1]: x for k, x in self.values.items() if k.startswith("working_memory.")}
+        if v["load"] > v["items"]:
+            raise ParameterError(
+                f"parameter 'working_memory.load': {v['load']} items cued, but the network has "
+                f"working_memory.items = {v['items']}"
+            )
+        if v["items"] * v["item_size"] > v["n_e"]:
+            raise ParameterError(
+                f"parameter 'working_memory.item_size': {v['items']} items of {v['item_size']} "
+                f"cells do not fit in working_memory.n_e = {v['n_e']}"
+            )
+        if v["cue_gap"] >= v["cue_duration"]:
+            raise ParameterError(
+                "parameter 'working_memory.cue_gap': must be shorter than "
+                f"working_memory.cue_duration ({v['cue_duration']:g} ms)"
             )
 
     def _check_control_grid(self) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from consolidation.model.spec import FRACTION, NONNEG, POSITIVE, UNITS, Spec
 from consolidation.model.spec import spec as _s  # short: the table below calls it ~150 times
+from consolidation.model.specs_wm import SPECS_WM
 
 __all__ = ["SECTIONS", "SPECS", "UNITS", "Spec"]
 
@@ -393,6 +394,7 @@ SPECS: dict[str, Spec] = {
     "schedule.phases": _s(
         DEFAULT_SCHEDULE, "the phases, in order (see README: schedules)", kind=list
     ),
+    **SPECS_WM,
 }
 
 SECTIONS = sorted({name.split(".")[0] for name in SPECS})

@@ -174,10 +174,60 @@ WINDOW_COORDINATES = _table(
 )
 
 
+WORKING_MEMORY = _table(
+    ("cued", ("item",), "1", "1 if the item was cued during loading"),
+    (
+        "held",
+        ("item",),
+        "1",
+        "1 if the item spiked as a population within working_memory.hold_window before the "
+        "delay's end",
+    ),
+    (
+        "reinstated",
+        ("item",),
+        "1",
+        "1 if the item spiked as a population during the nonspecific readout pulse (after the "
+        "silent gap)",
+    ),
+    (
+        "hold_time",
+        ("item",),
+        "s",
+        "from the end of the item's cue to its last population spike before the delay's end "
+        "(0: none after its cue; NaN: not cued)",
+    ),
+    ("delay_bursts", ("item",), "1", "population spikes of the item during the delay"),
+    (
+        "burst_time",
+        ("item", "burst"),
+        "s",
+        "time of each population spike of the item (peak of its 5 ms rate); NaN pads",
+    ),
+    (
+        "facilitation",
+        ("item", "trace_time"),
+        "1",
+        "release probability u averaged over the item's recorded cells",
+    ),
+    ("held_count", (), "1", "cued items held at the delay's end"),
+    ("reinstated_count", (), "1", "cued items reinstated by the readout pulse"),
+    ("intrusions", (), "1", "items never cued but spiking as a population at the delay's end"),
+    ("spike_time", ("spike",), "s", "time of each E spike"),
+    ("spike_cell", ("spike",), "1", "index of the E cell of each spike"),
+)
+WORKING_MEMORY_COORDINATES = _table(
+    ("item", ("item",), "1", "item index; items 0 .. load-1 are cued, in this order"),
+    ("trace_time", ("trace_time",), "s", "time of the facilitation samples"),
+)
+
+
 def study_variables(kind: str = "network") -> dict[str, tuple[str, ...]]:
     """Data variable -> its dimensions besides the grid axes and ``seed``, in a study dataset."""
     if kind == "stdp_window":
         return {v.name: v.dims for v in WINDOW.values()}
+    if kind == "working_memory":
+        return {v.name: v.dims for v in WORKING_MEMORY.values() if "spike" not in v.dims}
     kept = {v.name: v.dims for v in CELL.values() if set(v.dims) <= SUMMARY_DIMS}
     return {**kept, **{v.name: v.dims for v in COLLECTED.values()}}
 
@@ -189,7 +239,7 @@ def dataset(
     missing = set(table) - set(values)
     if missing:
         raise KeyError(f"no value for variable(s) {sorted(missing)}")
-    coordinate_rows = {**COORDINATES, **WINDOW_COORDINATES}
+    coordinate_rows = {**COORDINATES, **WINDOW_COORDINATES, **WORKING_MEMORY_COORDINATES}
     return xr.Dataset(
         {name: row(values[name]) for name, row in table.items()},
         coords={name: coordinate_rows[name](np.asarray(v)) for name, v in coords.items()},
