@@ -47,3 +47,17 @@ def test_bad_parameters_name_the_key(overrides, key, hint):
         Parameters.from_overrides(overrides)
     assert f"'{key}'" in str(err.value)
     assert hint in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "overrides, key",
+    [
+        ({"working_memory.load": 9}, "working_memory.load"),
+        ({"working_memory.item_size": 300}, "working_memory.item_size"),
+        ({"working_memory.cue_gap": 400.0}, "working_memory.cue_gap"),
+        ({"working_memory.tau_f": 0.0}, "working_memory.tau_f"),
+    ],
+)
+def test_working_memory_parameters_that_do_not_fit_are_rejected(overrides, key):
+    with pytest.raises(ParameterError, match=key.replace(".", r"\.")):
+        Parameters.from_overrides(overrides)
