@@ -6,7 +6,8 @@ expected direction:
 
 - a **contrast** is the paired difference ``a - b`` within each seed, either between two values
   along a dimension (``axis``: a grid axis such as ``schedule.offline``, or ``probe``, ...) or
-  between two groups of memories given by a per-memory variable (``by``, e.g. ``cued``);
+  between two groups of memories given by a per-memory variable (``by``, e.g. ``cued``), or of
+  a working-memory study's items given by a per-item variable (e.g. ``held``);
 - a **trend** is the Spearman rank correlation of the variable with a numeric dimension
   (``axis``, e.g. ``sleep.swr_rate``) or with a per-memory variable (``by``, e.g. ``memory_age``);
 - a **level** is the variable itself against a number (``than``), e.g. the weight change of
@@ -21,7 +22,8 @@ Claims are validated with the config (:func:`parse_claims`, called by
 study datasets hold (the model's table, :mod:`consolidation.model.variables`, so a new
 per-memory variable there is usable at once), and every axis and coordinate value must exist in
 the study (grid axes from its grid; probe labels from its schedule's test labels; ...). A study of
-kind ``stdp_window`` has the window's variables and the offsets of its cells' ``stdp.offsets``.
+kind ``stdp_window`` has the window's variables and the offsets of its cells' ``stdp.offsets``;
+one of kind ``working_memory`` the per-item and per-cell variables of its cells and ``item``.
 """
 
 from __future__ import annotations
@@ -132,11 +134,15 @@ def coordinate_labels(
     ``probe``: the schedule's test labels; ``memory``: 0..memory.count-1; ``phase``: one label
     per schedule position as collect writes it (``'2:sleep'``, or ``'2:sleep|wake'`` where the
     cells differ); ``hippocampus`` and ``population`` as measure writes them. For a study of
-    kind ``stdp_window``: ``offset``, every cell's ``stdp.offsets`` in ascending order.
+    kind ``stdp_window``: ``offset``, every cell's ``stdp.offsets`` in ascending order; of kind
+    ``working_memory``: ``item``, 0..working_memory.items-1.
     """
     if study_kind == "stdp_window":
         offsets = {float(o) for c in cells for o in Parameters.from_overrides(c)["stdp.offsets"]}
         return {"offset": sorted(offsets)}
+    if study_kind == "working_memory":
+        items = max(Parameters.from_overrides(c)["working_memory.items"] for c in cells)
+        return {"item": list(range(items))}
 
     probes: dict[str, None] = {}
     kinds: list[dict[str, None]] = []

@@ -13,6 +13,8 @@ import numpy as np
 
 from consolidation.studies.config import ClaimError, format_value, plain, show
 
+# The dimensions a ``by`` variable groups: memories (network studies), items (working memory).
+GROUPED_DIMS = ("memory", "item")
 COMPARE_KEYS = {
     "contrast": ("axis", "by", "a", "b"),
     "trend": ("axis", "by"),
@@ -38,6 +40,11 @@ def coordinate(where: str, dim: str, value: Any, coords: Mapping[str, list[Any]]
             + ", ".join(format_value(v) for v in values)
         )
     return plain(values[pos])
+
+
+def grouped_dim(dims: Sequence[str]) -> str:
+    """The dimension a ``by`` variable with these dimensions groups (memory or item)."""
+    return next(d for d in GROUPED_DIMS if d in dims)
 
 
 def _scalar(value: Any) -> bool:
@@ -93,7 +100,8 @@ def _along(
     select: Mapping[str, Any],
     coords: Mapping[str, list[Any]],
 ) -> tuple[str | None, str | None, Any, Any]:
-    """(axis, by, a, b) of a claim compared along a dimension or a per-memory variable."""
+    """(axis, by, a, b) of a claim compared along a dimension or a per-memory (per-item)
+    variable."""
     if ("axis" in compare) == ("by" in compare):
         raise ClaimError(
             f"{here}: give exactly one of 'axis' (a dimension) or 'by' (a variable), or give "
@@ -153,22 +161,24 @@ def _along_by(
     variables: Mapping[str, tuple[str, ...]],
     select: Mapping[str, Any],
 ) -> tuple[Any, Any]:
-    """(a, b) of a contrast between groups of memories (None, None for a trend), checked."""
+    """(a, b) of a contrast between groups of memories or items (None, None for a trend),
+    checked."""
     by = compare["by"]
     by_dims = variables.get(by) if isinstance(by, str) else None
-    if by_dims is None or "memory" not in by_dims:
-        per_memory = sorted(k for k, d in variables.items() if "memory" in d)
+    if by_dims is None or not set(GROUPED_DIMS) & set(by_dims):
+        grouping = sorted(k for k, d in variables.items() if set(GROUPED_DIMS) & set(d))
         raise ClaimError(
-            f"{here} 'by': {show(by)} is not a per-memory variable of the study dataset; "
-            f"allowed: {', '.join(per_memory)}"
+            f"{here} 'by': {show(by)} is not a per-memory (or per-item) variable of the study "
+            f"dataset; allowed: {', '.join(grouping)}"
         )
     if not set(by_dims) <= set(variables[variable]):
         raise ClaimError(
             f"{here} 'by': {variable} has no dimension(s) "
             f"{', '.join(sorted(set(by_dims) - set(variables[variable])))} that {by} has"
         )
-    if "memory" in select:
-        raise ClaimError(f"{here} 'by': groups memories, so 'select' cannot fix memory")
+    grouped = grouped_dim(by_dims)
+    if grouped in select:
+        raise ClaimError(f"{here} 'by': groups {grouped}s, so 'select' cannot fix {grouped}")
     if kind != "contrast":
         return None, None
     a, b = compare["a"], compare["b"]

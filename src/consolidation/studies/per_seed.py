@@ -15,7 +15,7 @@ import numpy as np
 import xarray as xr
 
 from consolidation.studies.claims import Claim
-from consolidation.studies.comparisons import coordinate_position
+from consolidation.studies.comparisons import coordinate_position, grouped_dim
 from consolidation.studies.config import ClaimError, format_value, show
 from consolidation.studies.stats import spearman
 
@@ -78,7 +78,8 @@ def _selected(ds: xr.Dataset, claim: Claim, where: str) -> tuple[xr.DataArray, l
 def _grouped(
     ds: xr.Dataset, da: xr.DataArray, claim: Claim, where: str
 ) -> tuple[xr.DataArray, xr.DataArray]:
-    """(the per-memory variable ``by``, the claim's variable), on the same dimensions."""
+    """(the per-memory (per-item) variable ``by``, the claim's variable), on the same
+    dimensions."""
     if claim.by not in ds:
         raise ClaimError(f"{where} {claim.kind!r} 'by': the study dataset has no {claim.by}")
     group = ds[claim.by]
@@ -111,7 +112,7 @@ def _contrast(
     else:
         for value in (claim.a, claim.b):
             if not bool((group == value).any()):
-                notes.append(f"no memory has {claim.by} = {format_value(value)}")
+                notes.append(f"no {grouped_dim(group.dims)} has {claim.by} = {format_value(value)}")
         high = _seed_mean(da.where(group == claim.a))
         low = _seed_mean(da.where(group == claim.b))
     return (high - low).values, notes
@@ -134,7 +135,7 @@ def _trend(
         points = claim.axis
     else:
         x, y = group.astype(float), da
-        points = "memory"
+        points = grouped_dim(group.dims)
     # A per-memory trend (by) is computed within each grid cell (each combination of the other
     # dimensions), then averaged over the cells of a seed: pooled over cells, a grid axis that
     # moves both variables (the SWR rate raises replay and recall alike) would make a
