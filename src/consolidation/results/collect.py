@@ -4,7 +4,10 @@ The study dataset holds per-cell summaries with one dimension per grid axis, the
 then the model's own small dimensions (``probe``, ``memory``, ``hippocampus``, ``phase``,
 ``population``). Bulky per-cell detail (rasters, rate traces, SWR tables) stays in the cell
 files. A study of kind ``stdp_window`` (consolidation.model.stdp) has one small dimension instead,
-``offset``, and keeps each cell whole (its window and the fitted decays).
+``offset``, and keeps each cell whole (its window and the fitted decays). A study of kind
+``working_memory`` keeps each cell but its raster: ``item``, ``burst`` (padded with NaN where a
+cell has fewer population spikes) and ``trace_time`` (the union of the cells' sample times).
+What each kind keeps of a cell: :mod:`consolidation.results.summary`.
 
 Every cell file is checked before it is used (:func:`read_cell`): it must open, hold the
 summary variables, and record the seed and parameters its path and the config give it; the
@@ -26,32 +29,17 @@ import pandas as pd
 import xarray as xr
 
 from consolidation.backends import provenance
-from consolidation.model import variables
 from consolidation.model.parameters import SPECS, Parameters
-from consolidation.model.variables import SUMMARY_DIMS
 from consolidation.results.io import read_netcdf
+from consolidation.results.summary import FLAGS, REQUIRED, run_flags, summarize_cell
 from consolidation.studies.config import format_value, plain, plain_tree
 
 CELL_ATTRS = ("code_revision", "host", "Conventions")
-# What collect needs from a cell file (variables and dimensions).
-REQUIRED_VARS = (
-    "recall",
-    "memory_age",
-    "replay_count",
-    "weight_within",
-    "weight_between",
-    "phase_start",
-    "phase_end",
-    "phase_rate",
-    "max_population_rate",
-    "runaway",
-)
-REQUIRED_DIMS = ("probe", "memory", "hippocampus", "phase", "population")
-# The same for the cells of an STDP-window study.
-WINDOW_VARS = tuple(variables.WINDOW)
-WINDOW_DIMS = tuple(variables.WINDOW_COORDINATES)
-# Bits of the study dataset's ``flag`` variable: why a run is left out of averages.
-FLAGS = {"runaway": 1, "non_finite": 2}
+# A dimension of a cell file whose length a parameter gives: (dimension, parameter, what).
+COUNTED = {
+    "network": (("memory", "memory.count", "memories"),),
+    "working_memory": (("item", "working_memory.items", "items"),),
+}
 
 
 class CellFileError(ValueError):
@@ -85,11 +73,9 @@ def read_cell(
     made_by = ds.attrs.get("study_kind", "network")
     if made_by != kind:
         raise _fail(path, f"was made by a {made_by} simulation, its study is of kind {kind}")
-    window = kind == "stdp_window"
-    missing = [v for v in (WINDOW_VARS if window else REQUIRED_VARS) if v not in ds.data_vars]
-    missing += [
-        f"dimension {d}" for d in (WINDOW_DIMS if window else REQUIRED_DIMS) if d not in ds.dims
-    ]
+    required, dims = REQUIRED[kind]
+    missing = [v for v in required if v not in ds.data_vars]
+    missing += [f"dimension {d}" for d in dims if d not in ds.dims]
     if missing:
         raise _fail(path, "incomplete, missing " + ", ".join(missing))
     recorded_seed = ds.attrs.get("seed")
@@ -109,10 +95,9 @@ def read_cell(
                 path,
                 f"was simulated with {key} = {plain(got)!r}, its grid cell has {expected[key]!r}",
             )
-    if not window and ds.sizes["memory"] != int(expected["memory.count"]):
-        raise _fail(
-            path, f"has {ds.sizes['memory']} memories, memory.count is {expected['memory.count']}"
-        )
+    for dim, key, what in COUNTED.get(kind, ()):
+        if ds.sizes[dim] != int(expected[key]):
+            raise _fail(path, f"has {ds.sizes[dim]} {what}, {key} is {expected[key]}")
     return summarize_cell(ds).assign_attrs(ds.attrs)
 
 
@@ -135,60 +120,6 @@ def check_shared_parameters(
                     f"{files[0]} has {plain(first.get(key))!r} (cells of one study must share "
                     "every parameter that is not a grid axis; were they made by other code?)",
                 )
-
-
-def run_flags(ds: xr.Dataset) -> int:
-    """The FLAGS bits of one cell: runaway activity, NaN or infinite state or scores (recall;
-    a window's weight changes)."""
-    flag = 0
-    if "runaway" in ds and bool(ds["runaway"].values):
-        flag |= FLAGS["runaway"]
-    non_finite = bool(ds["non_finite"].values) if "non_finite" in ds else False
-    scores = ds["recall"] if "recall" in ds else ds["dw"]
-    if non_finite or not np.isfinite(scores.values).all():
-        flag |= FLAGS["non_finite"]
-    return flag
-
-
-def _flag_variable(ds: xr.Dataset) -> xr.Variable:
-    return xr.Variable(
-        (),
-        np.int8(run_flags(ds)),
-        {
-            "units": "1",
-            "long_name": "why the run is left out of averages (0: kept)",
-            "flag_masks": np.array(list(FLAGS.values()), dtype="int8"),
-            "flag_meanings": " ".join(FLAGS),
-        },
-    )
-
-
-def summarize_cell(ds: xr.Dataset) -> xr.Dataset:
-    """The summary variables of one cell (dims within SUMMARY_DIMS) plus SWR and timing counts.
-
-    A summary passes through unchanged, so collect can summarise each cell as it reads it and
-    hold only summaries (a cell file is mostly spikes, rates and ripples it does not keep).
-    """
-    if "flag" in ds.data_vars and ("swr_count" in ds.data_vars or "dw" in ds.data_vars):
-        return ds
-    if "dw" in ds.data_vars:  # an STDP-window cell is a summary already
-        out = ds.drop_attrs(deep=False)
-        out["flag"] = _flag_variable(ds)
-        return out
-    keep = [name for name, var in ds.data_vars.items() if set(var.dims) <= SUMMARY_DIMS]
-    out = ds[keep].drop_attrs(deep=False)
-    counts = {
-        "swr_count": ds.sizes.get("swr", 0),
-        "disruption_count": int(ds["detection_disrupted"].sum()),
-        "up_state_count": ds.sizes.get("up_state", 0),
-    }
-    for name, row in variables.COLLECTED.items():
-        out[name] = row(counts[name])
-    for name in ("runaway", "non_finite"):
-        if name in out:
-            out[name] = out[name].astype("int8").assign_attrs(out[name].attrs)
-    out["flag"] = _flag_variable(ds)
-    return out
 
 
 def _union(labels: Sequence[Sequence[Any]]) -> list[Any]:
