@@ -27,7 +27,8 @@ run: venv
 
 # Redraw every figure and the report from the stored datasets (no simulation re-runs).
 figures: venv
-	$(BIN)/snakemake --cores $(CORES) figures report --forcerun main_effect per_memory sleep_raster weight_change stdp_window
+	$(BIN)/snakemake --cores $(CORES) figures report --forcerun main_effect per_memory sleep_raster weight_change stdp_window \
+		wm_raster wm_capacity wm_facilitation
 
 # Re-run N random cells of a results folder and compare them bit for bit with the stored ones.
 N ?= 3

@@ -5,6 +5,7 @@ import contextlib
 
 from consolidation.present import plots
 from consolidation.results.io import read_netcdf
+from consolidation.studies.kinds import CELL_FIGURES
 
 
 def main(smk) -> None:
@@ -14,8 +15,8 @@ def main(smk) -> None:
         contextlib.redirect_stderr(log),
     ):
         kind = smk.params.kind
-        # the sleep raster draws one cell file (its input may be the marker of the cell's batch)
-        data = read_netcdf(smk.params.cell if kind == "sleep_raster" else smk.input.study)
+        # a raster draws one cell file (its input may be the marker of the cell's batch)
+        data = read_netcdf(smk.params.cell if kind in CELL_FIGURES else smk.input.study)
         fig = plots.FIGURES[kind](data, smk.params.plots)
         plots.save(fig, smk.output.png, smk.output.svg, smk.params.plots)
         print(f"{kind}: wrote {smk.output.png} and {smk.output.svg}")

@@ -1,10 +1,11 @@
-"""Snakemake entry point of rules simulate, simulate_window and simulate_batch: one grid cell
-and seed -> one netCDF file (params.kind: the network through its schedule; or, for an STDP-window
-study, the window of one synapse, backends.stdp_window). A simulate_batch job runs several seeds
-of one grid cell in this one process (params.seeds, params.files), writing each seed's file as
-soon as it is done; it skips a seed whose file is already there and was made with this cell's
-parameters (a batch that failed or was killed before), and writes its marker (the rule's output,
-a JSON list of its seeds and files) last.
+"""Snakemake entry point of rules simulate, simulate_window, simulate_working_memory and
+simulate_batch: one grid cell and seed -> one netCDF file (params.kind: the network through its
+schedule; for an STDP-window study, the window of one synapse, backends.stdp_window; for a
+working-memory study, the working-memory network, backends.working_memory). A simulate_batch
+job runs several seeds of one grid cell in this one process (params.seeds, params.files),
+writing each seed's file as soon as it is done; it skips a seed whose file is already there and
+was made with this cell's parameters (a batch that failed or was killed before), and writes its
+marker (the rule's output, a JSON list of its seeds and files) last.
 
 The job's ``mem_mb`` and ``runtime`` resources are enforced here, also when it runs locally: a
 watchdog thread stops the simulation when its resident memory passes ``mem_mb`` or when it runs
@@ -24,10 +25,13 @@ import time
 
 from consolidation import simulate_seeds
 from consolidation.backends.stdp_window import simulate_window
+from consolidation.backends.working_memory import simulate_working_memory
 from consolidation.results.collect import CellFileError, read_cell
 from consolidation.results.io import write_netcdf, write_text
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
+# The simulation of one cell and seed of a study kind other than network (one seed at a time).
+RUNNERS = {"stdp_window": simulate_window, "working_memory": simulate_working_memory}
 # How long a limit waits for the main thread to stop by itself before the process is ended.
 STUCK_GRACE_S = 10.0
 
@@ -139,8 +143,9 @@ def main(smk) -> None:
         fired: list[str] = []
         try:
             with limits(mem_mb, runtime, what) as fired:
-                if smk.params.kind == "stdp_window":
-                    datasets = (simulate_window(overrides, seed) for seed in todo)
+                if smk.params.kind in RUNNERS:
+                    run = RUNNERS[smk.params.kind]
+                    datasets = (run(overrides, seed) for seed in todo)
                 else:
                     datasets = simulate_seeds(overrides, todo) if todo else []
                 for seed, ds in zip(todo, datasets, strict=True):

@@ -591,4 +591,4 @@ def test_every_default_study_has_a_claim_whose_coordinates_exist():
             elif c.kind in ("level", "match"):  # the variable itself, against a number
                 assert (c.than if c.kind == "level" else c.value) is not None
             else:
-                assert "memory" in variables[c.by]
+                assert {"memory", "item"} & set(variables[c.by])  # groups memories or items

@@ -132,8 +132,10 @@ def test_default_config_validates_and_plans_every_study(tmp_path):
     distinct = {f for s in studies.values() for f in s.cell_files()}
     windows = {f for s in studies.values() if s.kind == "stdp_window" for f in s.cell_files()}
     assert windows and counts["simulate_window"] == len(windows)
+    held = {f for s in studies.values() if s.kind == "working_memory" for f in s.cell_files()}
+    assert held and counts["simulate_working_memory"] == len(held)
     # every network study's seeds fill whole batches (8 seeds per job)
-    assert counts["simulate_batch"] * config["batch"]["seeds"] == len(distinct - windows)
+    assert counts["simulate_batch"] * config["batch"]["seeds"] == len(distinct - windows - held)
     assert "simulate" not in counts
     assert counts["collect"] == len(studies)
     assert counts["report"] == 1

@@ -12,6 +12,7 @@ from consolidation.studies.grid import (
     cell_file,
     load_studies,
 )
+from consolidation.studies.kinds import largest_load
 
 # The config's shape (the package's config.schema.yaml, filling in its defaults), then every
 # grid cell through the model's own parameter validation, when the workflow is loaded, before any
@@ -30,7 +31,9 @@ SIMULATE_RESOURCES = config["resources"]["simulate"]
 ENV = "../../environment.yml"
 # Figures and the report also depend on the code that draws them (edit it: redraw, no re-run).
 PRESENT = Path(find_spec("consolidation.present").origin).parent
-PLOTTING_CODE = [str(PRESENT / f"{m}.py") for m in ("plots", "theme", "window_plot")]
+PLOTTING_CODE = [
+    str(PRESENT / f"{m}.py") for m in ("plots", "theme", "window_plot", "wm_plot")
+]
 REPORT_MODULES = (
     "report",
     "html",
@@ -63,10 +66,11 @@ def study_names(kind):
     return "|".join(names) if names else "(?!)"
 
 
-# The studies whose cells simulate (network studies) and simulate_window (STDP-window studies)
-# make.
+# The studies whose cells simulate (network studies), simulate_window (STDP-window studies) and
+# simulate_working_memory (working-memory studies) make.
 NETWORK_STUDIES = study_names("network")
 WINDOW_STUDIES = study_names("stdp_window")
+WORKING_MEMORY_STUDIES = study_names("working_memory")
 
 # Seed batches (batch.seeds > 1): each network study's seeds are cut, in order, into runs of
 # batch.seeds; one simulate_batch job per grid cell and run writes the run's cell files, then
@@ -208,12 +212,25 @@ def raster_source(wildcards):
     return cell_source(study, study.raster_cell().path, study.seeds[0])
 
 
+def wm_raster_cell(wildcards):
+    """The example cell of a working-memory study's raster: the first seed of the first grid
+    cell with the most items cued."""
+    study = STUDIES[wildcards.study]
+    seed = study.seeds[0]
+    return cell_file(
+        *study.owner(study.cells[largest_load(study.cells)].path, seed), seed
+    )
+
+
 FIGURE_LABELS = {
     "main_effect": "main effect",
     "per_memory": "per memory",
     "sleep_raster": "sleep raster",
     "weight_change": "weight change",
     "stdp_window": "STDP window",
+    "wm_raster": "working-memory raster",
+    "wm_capacity": "working-memory capacity",
+    "wm_facilitation": "facilitation",
 }
 
 

@@ -63,6 +63,30 @@ use rule main_effect as stdp_window with:
         kind="stdp_window",
 
 
+use rule main_effect as wm_capacity with:
+    output:
+        **figure_files_of("wm_capacity"),
+    log:
+        "results/logs/{study}/figures/wm_capacity.log",
+    benchmark:
+        "results/benchmarks/{study}/figures/wm_capacity.tsv"
+    localrule: True
+    params:
+        kind="wm_capacity",
+
+
+use rule main_effect as wm_facilitation with:
+    output:
+        **figure_files_of("wm_facilitation"),
+    log:
+        "results/logs/{study}/figures/wm_facilitation.log",
+    benchmark:
+        "results/benchmarks/{study}/figures/wm_facilitation.tsv"
+    localrule: True
+    params:
+        kind="wm_facilitation",
+
+
 # The sleep raster draws one cell file (first sleeping grid cell, first seed), not the dataset.
 use rule main_effect as sleep_raster with:
     input:
@@ -78,6 +102,24 @@ use rule main_effect as sleep_raster with:
     params:
         kind="sleep_raster",
         cell=raster_cell,
+
+
+# The working-memory raster draws one cell file (the first seed of the cell with the largest
+# load); working-memory cells are never batched, so its input is the file itself.
+use rule main_effect as wm_raster with:
+    input:
+        cell=wm_raster_cell,
+        code=PLOTTING_CODE,
+    output:
+        **figure_files_of("wm_raster"),
+    log:
+        "results/logs/{study}/figures/wm_raster.log",
+    benchmark:
+        "results/benchmarks/{study}/figures/wm_raster.tsv"
+    localrule: True
+    params:
+        kind="wm_raster",
+        cell=wm_raster_cell,
 
 
 rule figures:

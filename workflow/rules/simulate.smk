@@ -1,6 +1,8 @@
 # One job per distinct grid cell and seed. A network study's cells run the network through its
 # schedule (rule simulate); an STDP-window study's cells measure one plastic synapse with spike
-# pairs (rule simulate_window: seconds each, so on the submitting host). Both write
+# pairs (rule simulate_window: seconds each, so on the submitting host); a working-memory
+# study's cells run the working-memory network through its protocol (rule
+# simulate_working_memory: 2000 cells for about 5 s simulated, a job of its own). Each writes
 # results/<study>/cells/<cell>/seed~<n>.nc; the study name decides which rule makes a cell.
 
 
@@ -33,6 +35,13 @@ use rule simulate as simulate_window with:
     localrule: True
     params:
         kind="stdp_window",
+
+
+use rule simulate as simulate_working_memory with:
+    wildcard_constraints:
+        study=WORKING_MEMORY_STUDIES,
+    params:
+        kind="working_memory",
 
 
 # batch.seeds > 1: one job runs a run of seeds of one network grid cell in one process (the

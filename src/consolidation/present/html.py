@@ -24,6 +24,9 @@ FIGURE_TITLES = {
     "sleep_raster": "An example night",
     "weight_change": "Cortical weights after each phase",
     "stdp_window": "The STDP window against Bi & Poo",
+    "wm_raster": "Items held through the delay",
+    "wm_capacity": "Items held against items cued",
+    "wm_facilitation": "Facilitation of each item",
 }
 
 

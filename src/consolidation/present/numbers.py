@@ -21,6 +21,8 @@ NO_CI = (np.nan, np.nan, np.nan)
 def grid_axes(ds: xr.Dataset) -> list[str]:
     if "recall" not in ds and "dw" in ds:  # an STDP-window study
         return [d for d in ds["dw"].dims if d not in ("seed", "offset")]
+    if "held_count" in ds:  # a working-memory study
+        return [d for d in ds["held_count"].dims if d != "seed"]
     return [d for d in ds["recall"].dims if d not in ("seed", "probe", "memory", "hippocampus")]
 
 
@@ -74,6 +76,8 @@ def window_numbers(ds: xr.Dataset) -> list[dict[str, Any]]:
 
 def numbers_html(ds: xr.Dataset) -> str:
     """The key numbers of a study's section, for its kind."""
+    if "held_count" in ds:
+        return _wm_numbers(ds)
     return _window_numbers(ds) if "dw" in ds else _recall_numbers(ds)
 
 
@@ -150,5 +154,44 @@ def _window_numbers(ds: xr.Dataset) -> str:
         parts.append(
             '<p class="warn">Flagged runs (NaN or infinite weight changes), left out of every '
             "number and figure above: " + "; ".join(map(escape, flagged)) + ".</p>"
+        )
+    return "\n".join(parts)
+
+
+# Per grid cell of a working-memory study: (column, variable, reduced over items by, digits).
+WM_COLUMNS = (
+    ("items held", "held_count", None, 2),
+    ("reinstated by the readout", "reinstated_count", None, 2),
+    ("uncued items held", "intrusions", None, 2),
+    ("hold time of a cued item (s)", "hold_time", "mean", 2),
+)
+
+
+def _wm_numbers(ds: xr.Dataset) -> str:
+    axes = grid_axes(ds)
+    kept = ds.where(ds["flag"] == 0) if "flag" in ds else ds
+    rows = []
+    for sel in _grid_cells(ds, axes):
+        row = [value_text(ds[a].values[i]) for a, i in sel.items()]
+        for _, name, over, digits in WM_COLUMNS:
+            values = kept[name].isel(sel)
+            if over == "mean":  # over the cued items (NaN for the others)
+                values = values.mean("item", skipna=True)
+            finite = values.values[np.isfinite(values.values)]
+            interval = t_interval(finite) if finite.size else NO_CI
+            row.append(ci_text(*interval, digits=digits))
+        rows.append(row)
+    parts = [
+        "<h3>Key numbers</h3><p>Per grid cell, at the delay's end: the cued items still held, "
+        "those the readout pulse reinstated after the silent gap, the uncued items spiking as a "
+        "population, and the mean time from a cued item's cue to its last population spike "
+        "before the delay's end: mean [95% Student t interval over seeds].</p>",
+        text_table([*axes, *(c[0] for c in WM_COLUMNS)], rows),
+    ]
+    flagged = flagged_runs(ds)
+    if flagged:
+        parts.append(
+            '<p class="warn">Flagged runs (NaN or infinite facilitation), left out of every '
+            "number above: " + "; ".join(map(escape, flagged)) + ".</p>"
         )
     return "\n".join(parts)

@@ -1,6 +1,7 @@
 """The study figures, drawn with seaborn in the theme and colours of
 :mod:`consolidation.present.theme`; the STDP-window study's figure is in
-:mod:`consolidation.present.window_plot`.
+:mod:`consolidation.present.window_plot`, the working-memory study's in
+:mod:`consolidation.present.wm_plot`.
 
 Each figure function takes data and plot settings and returns a matplotlib Figure; ``save``
 writes it as PNG (for the reports) and SVG (beside it), atomically.
@@ -29,6 +30,7 @@ from consolidation.present.theme import (  # noqa: E402
     value_colours,
 )
 from consolidation.present.window_plot import stdp_window  # noqa: E402
+from consolidation.present.wm_plot import wm_capacity, wm_facilitation, wm_raster  # noqa: E402
 from consolidation.results.collect import recall_outcome  # noqa: E402
 from consolidation.results.io import atomic_path  # noqa: E402
 from consolidation.studies.stats import t_interval  # noqa: E402
@@ -304,6 +306,9 @@ FIGURES = {
     "sleep_raster": sleep_raster,
     "weight_change": weight_change,
     "stdp_window": stdp_window,
+    "wm_raster": wm_raster,
+    "wm_capacity": wm_capacity,
+    "wm_facilitation": wm_facilitation,
 }
 
 

@@ -109,7 +109,8 @@ def _header(
         "<h1>Sleep replay and cortical consolidation</h1>",
         '<p class="lede">Workflow report. Outcome: recall with the hippocampus lesioned at the '
         "last test probe, what the cortex has consolidated (STDP-window studies: the weight "
-        "change per spike pair of one synapse); grids of model parameters over seeds.</p>",
+        "change per spike pair of one synapse; working-memory studies: the items held through "
+        "a delay); grids of model parameters over seeds.</p>",
         '<dl class="run">',
         f"<dt>config</dt><dd>{files} (sha256 <code>{config_sha256(config)[:12]}</code>)</dd>",
         f"<dt>written</dt><dd>{now_utc()}</dd>",

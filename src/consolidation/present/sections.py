@@ -178,6 +178,13 @@ def parameter_tables(study: Mapping[str, Any]) -> str:
             "<code>stdp.*</code> parameters and <code>simulation.dt</code>; the others (e.g. "
             "shared network overrides) are recorded but have no effect on it.</p>"
         )
+    if study.get("kind") == "working_memory":
+        parts.append(
+            '<p class="note">A working-memory study runs its own network: it reads only the '
+            "<code>working_memory.*</code> parameters and <code>simulation.dt</code>, always in "
+            "brian2's runtime mode; the others (e.g. shared network overrides) are recorded but "
+            "have no effect on it.</p>"
+        )
     return "\n".join(parts)
 
 

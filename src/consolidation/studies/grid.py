@@ -29,20 +29,15 @@ from consolidation.model.parameters import SPECS, ParameterError, Parameters, fl
 from consolidation.model.stdp import check_offsets
 from consolidation.studies.claims import parse_claims
 from consolidation.studies.config import SCHEMA, ConfigError, check, format_value, show
+from consolidation.studies.kinds import (
+    DEFAULT_FIGURES,
+    FIGURE_KINDS,
+    GRID_FIGURES,
+    KIND_FIGURES,
+    STUDY_KINDS,
+)
 from consolidation.studies.neighbourhood import with_neighbourhood
 
-# What a study simulates: the network through its schedule (the default), or the STDP window of
-# one plastic synapse with isolated spike pairs (model.stdp). Each kind has its figures.
-STUDY_KINDS = ("network", "stdp_window")
-KIND_FIGURES = {
-    "network": ("main_effect", "per_memory", "sleep_raster", "weight_change"),
-    "stdp_window": ("stdp_window",),
-}
-DEFAULT_FIGURES = {
-    "network": ("main_effect", "sleep_raster", "weight_change"),
-    "stdp_window": ("stdp_window",),
-}
-FIGURE_KINDS = tuple(kind for kinds in KIND_FIGURES.values() for kind in kinds)
 # A study name is a folder under results/: a letter or digit first (never '.', '..' or an option
 # look-alike), no path separators or shell metacharacters, short enough for any file system.
 STUDY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
@@ -300,11 +295,12 @@ def _figures(where: str, figures: Any, kind: str) -> list[str]:
 
 def _check_figures_drawable(where: str, study: Study) -> None:
     """The figures that need a certain grid have it."""
-    if "main_effect" in study.figures and len(study.axes) > 2:
-        raise ConfigError(
-            f"{where} 'figures': main_effect draws 1-D or 2-D grids, this grid has "
-            f"{len(study.axes)} axes"
-        )
+    for figure in (f for f in GRID_FIGURES if f in study.figures):
+        if len(study.axes) > 2:
+            raise ConfigError(
+                f"{where} 'figures': {figure} draws 1-D or 2-D grids, this grid has "
+                f"{len(study.axes)} axes"
+            )
     if "sleep_raster" in study.figures and study.raster_cell() is None:
         raise ConfigError(
             f"{where} 'figures': sleep_raster needs a grid cell with schedule.offline: sleep"
