@@ -287,7 +287,7 @@ def test_runaway_and_nan_runs_are_flagged_and_left_out(runs):
     ]
     assert json.loads(ds.attrs["flagged_runs"]) == ["a.nc (runaway)", "b.nc (non_finite)"]
     html = study_section(study, ds, {}, {})
-    assert "Flagged runs, left out" in html and "sleep.disruption=1.0, seed 0: non_finite" in html
+    assert "Flagged runs (runaway: " in html and "sleep.disruption=1.0, seed 0: non_finite" in html
     clean = read_netcdf(work / TARGET)
     assert (clean["flag"] == 0).all() and clean["non_finite"].sum() == 0
 

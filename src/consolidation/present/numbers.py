@@ -107,14 +107,13 @@ def _recall_numbers(ds: xr.Dataset) -> str:
         "at test it measures what the cortex recalls on its own (consolidation).</p>",
         text_table(header, rows),
     ]
-    flagged = flagged_runs(ds)
-    if flagged:
-        parts.append(
-            '<p class="warn">Flagged runs, left out of every number and figure above (runaway: '
-            "a population rate above simulation.max_rate; non_finite: NaN or infinite state): "
-            + "; ".join(map(escape, flagged))
-            + ".</p>"
+    parts.append(
+        flag_note(
+            ds,
+            "runaway: a population rate above simulation.max_rate; non_finite: NaN or infinite "
+            "state",
         )
+    )
     return "\n".join(parts)
 
 
@@ -149,12 +148,7 @@ def _window_numbers(ds: xr.Dataset) -> str:
         "over seeds].</p>",
         text_table(header, table),
     ]
-    flagged = flagged_runs(ds)
-    if flagged:
-        parts.append(
-            '<p class="warn">Flagged runs (NaN or infinite weight changes), left out of every '
-            "number and figure above: " + "; ".join(map(escape, flagged)) + ".</p>"
-        )
+    parts.append(flag_note(ds, "NaN or infinite weight changes"))
     return "\n".join(parts)
 
 
@@ -188,10 +182,16 @@ def _wm_numbers(ds: xr.Dataset) -> str:
         "before the delay's end: mean [95% Student t interval over seeds].</p>",
         text_table([*axes, *(c[0] for c in WM_COLUMNS)], rows),
     ]
-    flagged = flagged_runs(ds)
-    if flagged:
-        parts.append(
-            '<p class="warn">Flagged runs (NaN or infinite facilitation), left out of every '
-            "number above: " + "; ".join(map(escape, flagged)) + ".</p>"
-        )
+    parts.append(flag_note(ds, "NaN or infinite facilitation"))
     return "\n".join(parts)
+
+
+def flag_note(ds: xr.Dataset, why: str) -> str:
+    """A warning naming the study's flagged runs (left out of its numbers and figures), or ''."""
+    flagged = flagged_runs(ds)
+    if not flagged:
+        return ""
+    return (
+        f'<p class="warn">Flagged runs ({escape(why)}), left out of every number and figure '
+        "above: " + "; ".join(map(escape, flagged)) + ".</p>"
+    )
