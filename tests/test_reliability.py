@@ -1,9 +1,9 @@
 """Faults: killed jobs and runs, corrupt or foreign cell files, resource limits, runaway runs.
 
-One small study (two cells, one seed, network scale 0.2, 1 s nights) is run twice: once
-uninterrupted (the reference, in the background) and once interrupted twice, first by a SIGKILL
-to the running simulate job, then by a SIGKILL to the whole snakemake process group mid-grid.
-The other tests reuse those cell files. About 3 minutes on 2 cores.
+One small study (two cells, one seed, network scale 0.2, 1 s nights, 100 ms between test
+cues) is run twice: once uninterrupted (the reference, in the background) and once interrupted
+twice, first by a SIGKILL to the running simulate job, then by a SIGKILL to the whole snakemake
+process group mid-grid. The other tests reuse those cell files. About 3 minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ CONFIG = {
         "wake.duration": 1,
         "memory.count": 3,
         "encoding.duration": 200,
+        "test.gap": 100,
     },
     "studies": {
         STUDY: {
