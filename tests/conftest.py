@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import subprocess
@@ -9,9 +10,14 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
+
+from consolidation.results.collect import collect_study, read_cell
+from consolidation.results.io import write_netcdf
+from consolidation.studies.grid import cell_file, load_studies
 
 REPO = Path(__file__).resolve().parents[1]
 SNAKEFILE = REPO / "workflow" / "Snakefile"
@@ -60,6 +66,24 @@ def job_counts(output: str) -> dict[str, int]:
         if m.group(1) != "total":
             counts[m.group(1)] = int(m.group(2))
     return counts
+
+
+def run_study(root: Path, config: dict, simulate: Callable) -> tuple[Any, dict, list[str]]:
+    """Simulate every cell of the config's one study with ``simulate(overrides, seed)`` into
+    files under ``root``, read them back as collect does, and collect them: (study dataset,
+    study summary, cell files)."""
+    [study] = load_studies(copy.deepcopy(config)).values()
+    summary = study.summary()
+    cells, files = [], []
+    for cell in study.cells:
+        for seed in study.seeds:
+            ds = simulate(cell.overrides, seed)
+            ds.attrs.update({"study": study.name, "cell": cell.path})
+            path = cell_file(study.name, cell.path, seed, str(root / "results"))
+            write_netcdf(ds, path)
+            cells.append((cell.values, seed, read_cell(path, cell.values, seed, summary)))
+            files.append(path)
+    return collect_study(cells, study.axes, summary, config=config, files=files), summary, files
 
 
 @pytest.fixture

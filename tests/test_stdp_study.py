@@ -13,14 +13,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xarray as xr
+from conftest import run_study
 
 from consolidation.backends.stdp_window import simulate_window
 from consolidation.present import plots
 from consolidation.present.report import build_report
-from consolidation.results.collect import CellFileError, collect_study, read_cell
+from consolidation.results.collect import CellFileError, read_cell
 from consolidation.results.io import read_netcdf, write_netcdf
 from consolidation.studies.claims import coordinate_labels, study_variables
-from consolidation.studies.grid import ConfigError, cell_file, load_studies
+from consolidation.studies.grid import ConfigError, load_studies
 from consolidation.studies.verdicts import dumps, evaluate_study
 
 OFFSETS = [-60, -30, -10, -5, 5, 10, 30, 60]
@@ -69,26 +70,9 @@ CONFIG = {
 }
 
 
-def run_study(tmp_path, config: dict) -> tuple[xr.Dataset, dict, list[str]]:
-    """Simulate every cell of the config's one study into files, read them back as collect
-    does, and collect them: (study dataset, study summary, cell files)."""
-    [study] = load_studies(copy.deepcopy(config)).values()
-    summary = study.summary()
-    cells, files = [], []
-    for cell in study.cells:
-        for seed in study.seeds:
-            ds = simulate_window(cell.overrides, seed)
-            ds.attrs.update({"study": study.name, "cell": cell.path})
-            path = cell_file(study.name, cell.path, seed, str(tmp_path / "results"))
-            write_netcdf(ds, path)
-            cells.append((cell.values, seed, read_cell(path, cell.values, seed, summary)))
-            files.append(path)
-    return collect_study(cells, study.axes, summary, config=config, files=files), summary, files
-
-
 @pytest.fixture(scope="module")
 def study(tmp_path_factory):
-    return run_study(tmp_path_factory.mktemp("window"), CONFIG)
+    return run_study(tmp_path_factory.mktemp("window"), CONFIG, simulate_window)
 
 
 def _explains_itself(ds: xr.Dataset) -> None:
@@ -161,7 +145,7 @@ def test_a_reversed_window_contradicts_the_published_time_constants(tmp_path):
     study = config["studies"]["window"]
     study["fixed"].update({"stdp.tau_plus": 33.7, "stdp.tau_minus": 16.8})  # swapped
     study["grid"] = {"cortex.rule": ["bipoo"]}
-    ds, _, _ = run_study(tmp_path, config)
+    ds, _, _ = run_study(tmp_path, config, simulate_window)
     results = evaluate_study(ds, load_studies(config)["window"].claims)
     verdicts = {r["name"]: r["verdict"] for r in results["claims"]}
     assert verdicts == {

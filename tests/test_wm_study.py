@@ -15,16 +15,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import job_counts, run_snakemake
+from conftest import job_counts, run_snakemake, run_study
 
 from consolidation.backends.working_memory import simulate_working_memory
 from consolidation.present import plots
 from consolidation.present.report import build_report
-from consolidation.results.collect import CellFileError, collect_study, read_cell
+from consolidation.results.collect import CellFileError, read_cell
 from consolidation.results.io import read_netcdf, write_netcdf
 from consolidation.results.verify import verify_cell
 from consolidation.studies.claims import coordinate_labels, study_variables
-from consolidation.studies.grid import ConfigError, cell_file, load_studies
+from consolidation.studies.grid import ConfigError, load_studies
 from consolidation.studies.verdicts import evaluate_study
 
 SMALL = {
@@ -88,19 +88,7 @@ FIGURES = ("wm_raster", "wm_capacity", "wm_facilitation")
 @pytest.fixture(scope="module")
 def study(tmp_path_factory):
     """(study dataset, study summary, cell files), simulated, written, read back, collected."""
-    root = tmp_path_factory.mktemp("wm")
-    [study] = load_studies(copy.deepcopy(CONFIG)).values()
-    summary = study.summary()
-    cells, files = [], []
-    for cell in study.cells:
-        for seed in study.seeds:
-            ds = simulate_working_memory(cell.overrides, seed)
-            ds.attrs.update({"study": study.name, "cell": cell.path})
-            path = cell_file(study.name, cell.path, seed, str(root / "results"))
-            write_netcdf(ds, path)
-            cells.append((cell.values, seed, read_cell(path, cell.values, seed, summary)))
-            files.append(path)
-    return collect_study(cells, study.axes, summary, config=CONFIG, files=files), summary, files
+    return run_study(tmp_path_factory.mktemp("wm"), CONFIG, simulate_working_memory)
 
 
 def test_a_cell_file_holds_items_bursts_traces_and_its_raster(study):
