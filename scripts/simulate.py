@@ -24,14 +24,11 @@ import threading
 import time
 
 from consolidation import simulate_seeds
-from consolidation.backends.stdp_window import simulate_window
-from consolidation.backends.working_memory import simulate_working_memory
+from consolidation.backends.driver import KIND_RUNNERS
 from consolidation.results.collect import CellFileError, read_cell
 from consolidation.results.io import write_netcdf, write_text
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
-# The simulation of one cell and seed of a study kind other than network (one seed at a time).
-RUNNERS = {"stdp_window": simulate_window, "working_memory": simulate_working_memory}
 # How long a limit waits for the main thread to stop by itself before the process is ended.
 STUCK_GRACE_S = 10.0
 
@@ -143,8 +140,8 @@ def main(smk) -> None:
         fired: list[str] = []
         try:
             with limits(mem_mb, runtime, what) as fired:
-                if smk.params.kind in RUNNERS:
-                    run = RUNNERS[smk.params.kind]
+                if smk.params.kind in KIND_RUNNERS:
+                    run = KIND_RUNNERS[smk.params.kind]
                     datasets = (run(overrides, seed) for seed in todo)
                 else:
                     datasets = simulate_seeds(overrides, todo) if todo else []

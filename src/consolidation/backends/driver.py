@@ -2,6 +2,8 @@
 
 A cell is planned once (:func:`.base.plan`), run by the backend that ``simulation.device`` names
 (:data:`BACKENDS`), then measured and stamped with its provenance here, the same way for all.
+The other study kinds simulate one cell and seed at a time by their own function
+(:data:`KIND_RUNNERS`).
 """
 
 from __future__ import annotations
@@ -15,10 +17,14 @@ from consolidation.backends import provenance
 from consolidation.backends.base import Backend, plan
 from consolidation.backends.runtime import Runtime
 from consolidation.backends.standalone import Standalone
-from consolidation.model import measure
+from consolidation.backends.stdp_window import simulate_window
+from consolidation.backends.working_memory import simulate_working_memory
+from consolidation.model import measure, stdp, working_memory
 from consolidation.model.parameters import Parameters
 
 BACKENDS: dict[str, type[Backend]] = {"runtime": Runtime, "cpp_standalone": Standalone}
+# The one-cell simulation of each study kind but network (whose cells go through simulate).
+KIND_RUNNERS = {stdp.KIND: simulate_window, working_memory.KIND: simulate_working_memory}
 
 
 def simulate(params: Parameters | dict | None = None, seed: int = 0) -> xr.Dataset:

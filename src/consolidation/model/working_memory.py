@@ -117,10 +117,10 @@ def drive(params: Parameters, m: Marks) -> tuple[b2.TimedArray, b2.TimedArray]:
 def namespace(params: Parameters, m: Marks) -> dict:
     """The values the equations name, from the parameters."""
     background, cue = drive(params, m)
-    names = ("tau_e", "tau_i", "tau_f", "tau_d", "U", "mu_e", "mu_i", "sigma", "v_reset_e")
+    names = ("tau_e", "tau_i", "tau_f", "tau_d", "U", "mu_e", "mu_i", "sigma")
+    names += ("v_threshold", "v_reset_e", "v_reset_i")
     return {
         **{name: params.q(f"working_memory.{name}") for name in names},
-        "v_threshold": params.q("working_memory.v_threshold"),
         "background": background,
         "cue": cue,
     }
@@ -149,7 +149,7 @@ def cells(params: Parameters, ns: dict, rng: np.random.Generator):
         reset="v = v_reset_i",
         refractory=refractory,
         method="euler",
-        namespace={**ns, "v_reset_i": params.q("working_memory.v_reset_i")},
+        namespace=ns,
         name="wm_i",
     )
     items = np.full(n_e, p["working_memory.items"])

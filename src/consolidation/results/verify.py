@@ -20,17 +20,11 @@ import numpy as np
 import xarray as xr
 
 from consolidation.backends import provenance
-from consolidation.backends.driver import simulate
-from consolidation.backends.stdp_window import simulate_window
-from consolidation.backends.working_memory import simulate_working_memory
-from consolidation.model import stdp, working_memory
+from consolidation.backends.driver import KIND_RUNNERS, simulate
 from consolidation.model.parameters import SPECS
 from consolidation.results.collect import summarize_cell
 from consolidation.results.io import read_netcdf, write_netcdf
 from consolidation.studies.config import plain
-
-# The simulation of a cell file, by the study kind it records (network cells record none).
-RUNNERS = {stdp.KIND: simulate_window, working_memory.KIND: simulate_working_memory}
 
 
 def cell_files(results: Path) -> list[Path]:
@@ -137,7 +131,7 @@ def verify_cell(path: Path) -> tuple[list[str], xr.Dataset | None, xr.Dataset | 
         )
     try:
         overrides = overrides_from(stored.attrs)
-        run = RUNNERS.get(stored.attrs.get("study_kind"), simulate)
+        run = KIND_RUNNERS.get(stored.attrs.get("study_kind"), simulate)
         fresh = run(overrides, int(stored.attrs["seed"]))
         fresh.attrs.update({k: stored.attrs[k] for k in ("study", "cell") if k in stored.attrs})
         with tempfile.TemporaryDirectory() as tmp:  # compare after the same netCDF round trip
