@@ -1,9 +1,9 @@
 """One driver, two backends: each gives the datasets it gave before the drivers became one.
 
 The references (tests/data/reference/, written by make.py there) were simulated by an earlier
-version of the code (last re-made when cortical learning lost its planned windows); every data
-variable, coordinate and model attribute they hold must be bit-identical. What differs from run
-to run (host, wall time, code revision, compile times) is left out.
+version of the code (numbers last changed when cortical learning lost its planned windows);
+every data variable, coordinate and model attribute they hold must be bit-identical. What
+differs from run to run (host, wall time, code revision, compile times) is left out.
 """
 
 from __future__ import annotations

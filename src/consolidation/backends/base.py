@@ -33,18 +33,24 @@ class Plan:
     phases: list[dict[str, Any]]
     memories: Memories
     controls: Controls
+    held: np.ndarray | None = None  # per memory, 1 if working memory held it at encoding
 
     def ages(self, params: Parameters) -> list[int]:
         return memory_ages(self.phases, params["memory.count"])
 
 
-def plan(params: Parameters, seed: int) -> Plan:
-    """Memories and the schedule's control signals of one seed (no brian2 object is made)."""
+def plan(params: Parameters, seed: int, held: np.ndarray | None = None) -> Plan:
+    """Memories and the schedule's control signals of one seed (no brian2 object is made).
+
+    `held`: which memories the working-memory stage held (:func:`.working_memory.held_memories`),
+    the only ones whose index the encoding stimulus then drives; None drives every index.
+    """
     structure_seed, events_seed = np.random.SeedSequence(seed).spawn(2)
     memories = draw_memories(params, np.random.default_rng(structure_seed))
     phases = expand(params)
-    controls = plan_schedule(params, phases, memories, np.random.default_rng(events_seed))
-    return Plan(phases, memories, controls)
+    rng = np.random.default_rng(events_seed)
+    controls = plan_schedule(params, phases, memories, rng, held)
+    return Plan(phases, memories, controls, held)
 
 
 def configure_brian(params: Parameters) -> None:

@@ -18,7 +18,7 @@ from consolidation.backends.base import Backend, plan
 from consolidation.backends.runtime import Runtime
 from consolidation.backends.standalone import Standalone
 from consolidation.backends.stdp_window import simulate_window
-from consolidation.backends.working_memory import simulate_working_memory
+from consolidation.backends.working_memory import held_memories, simulate_working_memory
 from consolidation.model import measure, stdp, working_memory
 from consolidation.model.parameters import Parameters
 
@@ -45,12 +45,21 @@ def simulate_seeds(params: Parameters | dict | None, seeds: Iterable[int]) -> It
     seeds = [int(s) for s in seeds]
     if not seeds:
         return
+    # The working-memory stage runs first, on brian2's runtime device, before a compiled
+    # backend takes the device over.
+    wm_start = time.perf_counter()
+    held = {s: None for s in seeds}
+    if params["encoding.hippocampal_input"] == "working_memory":
+        held = {s: held_memories(params, s) for s in seeds}
+    wm_s = (time.perf_counter() - wm_start) / len(seeds)
     with BACKENDS[params["simulation.device"]](params) as backend:
         for seed in seeds:
-            start = time.perf_counter()
-            cell = plan(params, seed)
+            start = time.perf_counter() - wm_s
+            cell = plan(params, seed, held[seed])
             with backend.run(seed, cell) as done:
-                ds = measure.to_dataset(done.model, params, cell.controls, cell.ages(params))
+                ds = measure.to_dataset(
+                    done.model, params, cell.controls, cell.ages(params), cell.held
+                )
                 ds = ds.copy(deep=True)  # nothing may point into a compiled run's files
             ds.attrs.update(provenance.attributes(params, seed, time.perf_counter() - start))
             ds.attrs.update(done.attrs)

@@ -107,8 +107,12 @@ ACH_LEVEL = {
 class Planner:
     """Writes each phase's events into the signal arrays, in order, on the control grid."""
 
-    def __init__(self, params: Parameters, phases, memories: Memories, rng: np.random.Generator):
+    def __init__(
+        self, params: Parameters, phases, memories: Memories, rng: np.random.Generator, held=None
+    ):
         self.p, self.mem, self.rng = params, memories, rng
+        # How strongly each memory's stimulus reaches its hippocampal index at encoding.
+        self.to_hippocampus = np.ones(len(memories.indices)) if held is None else held
         self.step = params["simulation.control_step"] / 1e3
         total = sum(self.steps(phase_length(params, ph)) for ph in phases) + 1
         n_ctx, n_hpc = memories.patterns.shape[1], memories.indices.shape[1]
@@ -167,7 +171,7 @@ class Planner:
             for m in phase["memories"]:
                 on = self.span(self.k, p["encoding.duration"] / 1e3)
                 c.stimulus["ctx_e"][on] = self.rate * self.mem.patterns[m]
-                c.stimulus["hpc_e"][on] = self.rate * self.mem.indices[m]
+                c.stimulus["hpc_e"][on] = self.rate * self.to_hippocampus[m] * self.mem.indices[m]
                 rewarded = m in p["neuromod.rewarded_memories"]
                 c.plasticity[on, HPC_LEARNING] = p[
                     "neuromod.reward_dopamine" if rewarded else "neuromod.dopamine"
@@ -337,6 +341,7 @@ def plan_night(params: Parameters, duration: float, rng: np.random.Generator):
     return plan
 
 
-def plan_schedule(params: Parameters, phases, memories: Memories, rng) -> Controls:
-    """Lay out the whole expanded schedule as control signals (see the module docstring)."""
-    return Planner(params, phases, memories, rng).plan(phases)
+def plan_schedule(params: Parameters, phases, memories: Memories, rng, held=None) -> Controls:
+    """Lay out the whole expanded schedule as control signals (see the module docstring);
+    `held` (per memory, 0 or 1) gates the encoding stimulus of each hippocampal index."""
+    return Planner(params, phases, memories, rng, held).plan(phases)

@@ -128,8 +128,15 @@ def raster_sample(model: Model, params: Parameters, record: Record) -> dict[str,
     }
 
 
-def to_dataset(model: Model, params: Parameters, controls: Controls, ages: list[int]) -> xr.Dataset:
-    """Assemble every measurement into one self-describing Dataset (:mod:`.variables`)."""
+def to_dataset(
+    model: Model,
+    params: Parameters,
+    controls: Controls,
+    ages: list[int],
+    held: np.ndarray | None = None,
+) -> xr.Dataset:
+    """Assemble every measurement into one self-describing Dataset (:mod:`.variables`); `held`
+    is what a working-memory stage held at encoding (None: there was none)."""
     record = controls.record
     n_mem = params["memory.count"]
     labels = list(dict.fromkeys(t["label"] for t in record.tests))
@@ -148,6 +155,7 @@ def to_dataset(model: Model, params: Parameters, controls: Controls, ages: list[
         "lesion_deficit": recall[..., CONDITIONS.index("intact")]
         - recall[..., CONDITIONS.index("lesioned")],
         "memory_age": np.array(ages),
+        "wm_held": np.full(n_mem, -1, np.int8) if held is None else held,
         "cued": np.isin(np.arange(n_mem), params["cue.memories"]).astype(np.int8),
         "rewarded": np.isin(np.arange(n_mem), params["neuromod.rewarded_memories"]).astype(np.int8),
         **_weights(model, len(record.phases)),

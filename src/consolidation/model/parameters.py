@@ -173,6 +173,13 @@ class Parameters(Mapping):
                 f"parameter 'working_memory.item_size': {v['items']} items of {v['item_size']} "
                 f"cells do not fit in working_memory.n_e = {v['n_e']}"
             )
+        n_mem = self.values["memory.count"]
+        if self.values["encoding.hippocampal_input"] == "working_memory" and n_mem > v["items"]:
+            raise ParameterError(
+                f"parameter 'memory.count': {n_mem} memories, but with "
+                "encoding.hippocampal_input: working_memory each needs an item of the "
+                f"working-memory network, which has working_memory.items = {v['items']}"
+            )
         if v["cue_gap"] >= v["cue_duration"]:
             raise ParameterError(
                 "parameter 'working_memory.cue_gap': must be shorter than "

@@ -89,4 +89,12 @@ SPECS_WM: dict[str, Spec] = {
         "s",
         **POSITIVE,
     ),
+    # --- the link to consolidation (network cells) ---
+    "encoding.hippocampal_input": _s(
+        "stimulus",
+        "what drives a memory's hippocampal index at encoding: its stimulus, for every memory "
+        "presented, or working_memory: the memories are first cued to the working-memory "
+        "network in a random order, and only those it holds at the end of its delay are",
+        choices=("stimulus", "working_memory"),
+    ),
 }

@@ -65,6 +65,9 @@ CELL = _table(
     ("lesion_deficit", ("probe", "memory"), "Hz",
      "recall lost to a hippocampal lesion: intact minus lesioned recall"),
     ("memory_age", ("memory",), "1", "nights slept since the memory was last encoded (-1: never)"),
+    ("wm_held", ("memory",), "1",
+     "1 if working memory held the memory as the hippocampus encoded it, 0 if it was dropped "
+     "(-1: no working-memory stage; encoding.hippocampal_input)"),
     ("cued", ("memory",), "1",
      "1 if the memory is cued during sleep (targeted reactivation), else 0"),
     ("rewarded", ("memory",), "1",

@@ -257,8 +257,9 @@ def per_memory(ds: xr.Dataset, plots: Mapping[str, Any] | None = None) -> plt.Fi
     """Recall at the last probe per memory, against what sets the memories apart.
 
     The x axis is the memory's age in nights (a Ribot gradient) when ages differ between the
-    memories of a cell, else whether it was cued (targeted reactivation), else whether it was
-    rewarded, else the memory index; one panel per value of the first grid axis, if any.
+    memories of a cell, else whether working memory held it at encoding, else whether it was
+    cued (targeted reactivation), else whether it was rewarded, else the memory index; one
+    panel per value of the first grid axis, if any.
     Points: mean with 95% CI over seeds.
     """
     set_theme(plots)
@@ -266,7 +267,7 @@ def per_memory(ds: xr.Dataset, plots: Mapping[str, Any] | None = None) -> plt.Fi
     recall = ds["recall"].isel(probe=-1)
     if "flag" in ds:
         recall = recall.where(ds["flag"] == 0)
-    kinds = ("memory_age", "cued", "rewarded")
+    kinds = ("memory_age", "wm_held", "cued", "rewarded")
     by = next((v for v in kinds if _varies_by_memory(ds, v)), "memory")
     axes = [d for d in recall.dims if d not in ("seed", "memory", "hippocampus")]
     df = recall.to_dataframe(name="recall").reset_index()
@@ -274,6 +275,7 @@ def per_memory(ds: xr.Dataset, plots: Mapping[str, Any] | None = None) -> plt.Fi
         df = df.merge(ds[by].to_dataframe().reset_index())
     labels = {
         "memory_age": "memory age (nights since encoding)",
+        "wm_held": "held in working memory at encoding",
         "cued": "cued",
         "rewarded": "rewarded",
     }
