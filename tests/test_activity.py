@@ -159,3 +159,30 @@ def poisson_rates(rng, rates: np.ndarray, duration: float):
     times = rng.uniform(0, duration, size=cells.size)
     order = np.argsort(times)
     return cells[order], times[order]
+
+
+@pytest.mark.parametrize("cortex_first", [True, False])
+def test_the_lead_says_whether_the_cortical_pattern_or_the_hippocampus_rose_first(cortex_first):
+    """A 30 ms burst of the pattern's cells and one of the hippocampal cells, 20 ms apart, on a
+    2 Hz background: the lead is +-20 ms, within the smoothing's few ms."""
+    rng = np.random.default_rng(5)
+    pattern = np.zeros(50, dtype=bool)
+    pattern[:10] = True
+    first, second = 2.0, 2.02
+    ctx_at, hpc_at = (first, second) if cortex_first else (second, first)
+    ctx_cells, ctx_times = poisson(rng, 50, 2.0, T)
+    hpc_cells, hpc_times = poisson(rng, N, 2.0, T)
+    burst = np.repeat(np.arange(10), 3)
+    ctx = (
+        np.concatenate([ctx_cells, burst]),
+        np.concatenate([ctx_times, ctx_at + rng.uniform(0, 0.03, burst.size)]),
+        50,
+    )
+    burst = np.repeat(np.arange(N), 3)
+    hpc = (
+        np.concatenate([hpc_cells, burst]),
+        np.concatenate([hpc_times, hpc_at + rng.uniform(0, 0.03, burst.size)]),
+        N,
+    )
+    lead = activity.cortex_lead(hpc, ctx, pattern, (1.9, 2.1))
+    assert lead == pytest.approx(0.02 if cortex_first else -0.02, abs=0.006)

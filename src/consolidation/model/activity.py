@@ -145,6 +145,8 @@ def event_content(
 
 SINGLE_WINNER = 2.0  # an event has a single winner when its margin exceeds this
 EVENT_PHASES = ("sleep", "wake")  # phases searched for events: the offline ones
+LEAD_BEFORE = 0.1  # s: who leads an event is read from this long before its onset to its end
+LEAD_SIGMA = 5e-3  # s: smoothing of the rates whose half-rise times are compared
 
 
 def driven(stimulus: np.ndarray, step: float, start: float, end: float) -> np.ndarray:
@@ -194,6 +196,32 @@ def down_state_rate(
     return float(count / (n * down))
 
 
+def half_rise(times: np.ndarray, n: int, start: float, end: float) -> float:
+    """When (s) a population's smoothed rate in [start, end) last climbs, before its peak,
+    through the level halfway from its lowest to its highest value; NaN if it never fires or
+    is above that level from the start (it rose earlier than the window shows)."""
+    t, rate = smoothed_rate(times, n, start, end, LEAD_SIGMA)
+    if not rate.size or rate.max() <= 0:
+        return np.nan
+    half = rate.min() + 0.5 * (rate.max() - rate.min())
+    below = np.flatnonzero(rate[: np.argmax(rate)] < half)
+    return float(t[below[-1] + 1]) if below.size else np.nan
+
+
+def cortex_lead(
+    hpc: tuple[np.ndarray, np.ndarray, int],
+    ctx: tuple[np.ndarray, np.ndarray, int],
+    pattern: np.ndarray,
+    window: tuple[float, float],
+) -> float:
+    """How long (s) the cortical `pattern` rises before the hippocampal E cells in `window`:
+    the difference of their half-rise times (positive: the cortex first)."""
+    start, end = window
+    in_pattern = pattern[ctx[0]]
+    ctx_rise = half_rise(ctx[1][in_pattern], int(pattern.sum()), start, end)
+    return half_rise(hpc[1], hpc[2], start, end) - ctx_rise
+
+
 def events(
     hpc: tuple[np.ndarray, np.ndarray, int],
     ctx: tuple[np.ndarray, np.ndarray, int],
@@ -225,11 +253,15 @@ def events(
             cortex = counts(ctx[0], ctx[1], ctx[2], on, off)
             pattern_rate = (patterns.astype(int) @ cortex) / patterns.sum(axis=1)
             cortex_memory = int(np.argmax(pattern_rate)) if cortex.sum() else -1
+            lead = np.nan
+            if cortex_memory >= 0:
+                window = (max(phase["start"], on - LEAD_BEFORE), off)
+                lead = cortex_lead(hpc, ctx, patterns[cortex_memory], window)
             rows.append(
-                (on, off - on, k, c.memory, c.margin, c.purity, c.completion, cortex_memory)
+                (on, off - on, k, c.memory, c.margin, c.purity, c.completion, cortex_memory, lead)
             )
-    columns = [np.asarray(c) for c in zip(*rows, strict=True)] or [np.zeros(0)] * 8
-    onset, duration, phase, memory, margin, purity, completion, cortex_memory = columns
+    columns = [np.asarray(c) for c in zip(*rows, strict=True)] or [np.zeros(0)] * 9
+    onset, duration, phase, memory, margin, purity, completion, cortex_memory, lead = columns
     memory = memory.astype(int)
     single = np.nan_to_num(margin.astype(float), nan=0.0) > SINGLE_WINNER
     in_up = in_windows(onset, up_states)
@@ -243,6 +275,7 @@ def events(
         "swr_purity": purity.astype(float),
         "swr_completion": completion.astype(float),
         "swr_cortex_memory": cortex_memory.astype(int),
+        "swr_cortex_lead": lead.astype(float),
         "swr_in_up_state": in_up,
         "replay_count": np.array(
             [np.count_nonzero(single & (memory == m)) for m in range(len(indices))]

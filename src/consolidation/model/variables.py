@@ -115,6 +115,10 @@ CELL = _table(
     ("swr_completion", ("swr",), "1", "fraction of the winning index's counted cells that fired"),
     ("swr_cortex_memory", ("swr",), "1",
      "pattern with the highest cortical rate in the ripple (-1: cortex silent)"),
+    ("swr_cortex_lead", ("swr",), "s",
+     "how long that pattern's rate rises before the hippocampal E rate, from 100 ms before the "
+     "onset to the end (half-rise times; positive: the cortex first; NaN: cortex silent, or "
+     "either rate already high as the window opens)"),
     ("swr_in_up_state", ("swr",), "1", "the ripple starts in a slow-oscillation up state"),
     ("replay_count", ("memory",), "1", "ripples the memory won with a single winner (margin > 2)"),
     ("swr_single_fraction", (), "1", "fraction of ripples with a single winner (margin > 2)"),
