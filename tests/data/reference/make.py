@@ -3,9 +3,9 @@
 Run from the repository with the project's venv: ``.venv/bin/python tests/data/reference/make.py``.
 The references' numbers were last changed when cortical learning lost its planned windows; they
 were re-made, every earlier value unchanged, when the datasets gained ``wm_held`` and
-``swr_cortex_lead``. The test
-checks every later version of the code against them, bit for bit, for each backend. Re-make
-them only for a change that is meant to change the numbers, and say so in the commit. A
+``swr_cortex_lead``. The test checks every later version of the code against them, bit for
+bit, for each backend. Re-make them only for a change that is meant to change the numbers,
+and say so in the commit. A
 parameter that is removed is deleted from their attributes, their data untouched (so far
 ``sleep.downscale`` and ``sleep.downscale_spare``, when homeostasis became part of the rule).
 """
