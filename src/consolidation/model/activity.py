@@ -222,6 +222,24 @@ def cortex_lead(
     return half_rise(hpc[1], hpc[2], start, end) - ctx_rise
 
 
+def cortex_side(
+    hpc: tuple[np.ndarray, np.ndarray, int],
+    ctx: tuple[np.ndarray, np.ndarray, int],
+    patterns: np.ndarray,
+    event: tuple[float, float],
+    phase_start: float,
+) -> tuple[int, float]:
+    """The pattern with the highest cortical rate in the `event` (-1: cortex silent) and its
+    lead over the hippocampus (:func:`cortex_lead`, NaN when silent)."""
+    on, off = event
+    cortex = counts(ctx[0], ctx[1], ctx[2], on, off)
+    if not cortex.sum():
+        return -1, np.nan
+    memory = int(np.argmax((patterns.astype(int) @ cortex) / patterns.sum(axis=1)))
+    window = (max(phase_start, on - LEAD_BEFORE), off)
+    return memory, cortex_lead(hpc, ctx, patterns[memory], window)
+
+
 def events(
     hpc: tuple[np.ndarray, np.ndarray, int],
     ctx: tuple[np.ndarray, np.ndarray, int],
@@ -250,13 +268,7 @@ def events(
         for on, off in detect_events(t, rate, threshold_sd, edge_sd):
             spikes = counts(cells, times, n, on, off)
             c = event_content(spikes, off - on, indices, ~driven(stimulus, step, on, off))
-            cortex = counts(ctx[0], ctx[1], ctx[2], on, off)
-            pattern_rate = (patterns.astype(int) @ cortex) / patterns.sum(axis=1)
-            cortex_memory = int(np.argmax(pattern_rate)) if cortex.sum() else -1
-            lead = np.nan
-            if cortex_memory >= 0:
-                window = (max(phase["start"], on - LEAD_BEFORE), off)
-                lead = cortex_lead(hpc, ctx, patterns[cortex_memory], window)
+            cortex_memory, lead = cortex_side(hpc, ctx, patterns, (on, off), phase["start"])
             rows.append(
                 (on, off - on, k, c.memory, c.margin, c.purity, c.completion, cortex_memory, lead)
             )
