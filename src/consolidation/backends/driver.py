@@ -48,9 +48,8 @@ def simulate_seeds(params: Parameters | dict | None, seeds: Iterable[int]) -> It
     # The working-memory stage runs first, on brian2's runtime device, before a compiled
     # backend takes the device over.
     wm_start = time.perf_counter()
-    held = {s: None for s in seeds}
-    if params["encoding.hippocampal_input"] == "working_memory":
-        held = {s: held_memories(params, s) for s in seeds}
+    gated = params["encoding.hippocampal_input"] == "working_memory"
+    held = {s: held_memories(params, s) if gated else None for s in seeds}
     wm_s = (time.perf_counter() - wm_start) / len(seeds)
     with BACKENDS[params["simulation.device"]](params) as backend:
         for seed in seeds:
