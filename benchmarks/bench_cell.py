@@ -284,7 +284,7 @@ def part_b(
     if rc:
         raise SystemExit(f"({name}) snakemake failed:\n{tail(wd / 'snakemake.log')}")
     load_after = load()
-    files = sorted((wd / "results" / STUDY / "cells").rglob("seed~*.nc"))
+    files = sorted((wd / "results" / "cells").rglob("seed~*.nc"))
     attrs = []
     for f in files:
         with xr.open_dataset(f, engine="h5netcdf") as ds:
@@ -404,21 +404,20 @@ def synthesize(template: Path, config: dict[str, Any], root: Path) -> tuple[dict
     import h5py
     import numpy as np
 
-    from consolidation.studies.grid import load_studies
+    from consolidation.studies.grid import cell_file, load_studies
 
     (study,) = load_studies(json.loads(json.dumps(config))).values()
     table, files = [], []
     for cell in study.cells:
         for seed in study.seeds:
-            path = root / study.name / "cells" / cell.path / f"seed~{seed}.nc"
+            path = Path(cell_file(study.kind, cell.key, seed, str(root)))
             path.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(template, path)
             with h5py.File(path, "r+") as f:
                 f.attrs["seed"] = np.array([seed], dtype=np.int64)
                 for key, value in cell.values.items():
                     f.attrs[f"param.{key}"] = np.array([value], dtype=np.float64)
-                f.attrs["study"] = study.name
-                f.attrs["cell"] = cell.path
+                f.attrs["cell"] = cell.key
             table.append({"values": cell.values, "seed": seed, "file": str(path)})
             files.append(str(path))
     return study.summary(), table, files
@@ -430,7 +429,7 @@ def collect_worker(spec_path: str) -> None:
     spec = json.loads(Path(spec_path).read_text())
     smk = SimpleNamespace(
         input=spec["files"],
-        output=[spec["output"]],
+        output=SimpleNamespace(dataset=spec["output"], index=spec["index"]),
         log=[spec["log"]],
         params=SimpleNamespace(study=spec["study"], cells=spec["cells"]),
         config=spec["config"],
@@ -452,6 +451,7 @@ def part_collect(cells: int, template: Path, fixed: dict[str, Any], work: Path) 
     spec = {
         "files": files,
         "output": str(out),
+        "index": str(wd / "results" / "collect" / "cells.tsv"),
         "log": str(wd / "collect.log"),
         "study": study,
         "cells": table,

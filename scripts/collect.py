@@ -1,10 +1,12 @@
-"""Snakemake entry point of rule collect: a study's cell files -> the study dataset.
+"""Snakemake entry point of rule collect: a study's cell files -> the study dataset, and the
+study's index of its cells (results/<study>/cells.tsv: grid values, seed, cell file).
 
 Each cell file is checked first (it opens, holds the summary variables, and records the seed and
 parameters of its path); a bad one stops the job with one message naming the file.
 """
 
 import contextlib
+import csv
 import os
 import sys
 
@@ -43,7 +45,7 @@ def main(smk) -> None:
                 (
                     row["values"],
                     row["seed"],
-                    read_cell(path, row["values"], row["seed"], study, row.get("simulated_by")),
+                    read_cell(path, row["values"], row["seed"], study),
                 )
                 for row, path in zip(table, files, strict=True)
             ]
@@ -53,8 +55,18 @@ def main(smk) -> None:
             print(f"collect {study['name']}: {err}", file=sys.__stderr__)
             sys.exit(1)
         ds = collect_study(cells, study["grid"], study, config=smk.config, files=files)
-        write_netcdf(ds, smk.output[0])
+        write_netcdf(ds, smk.output.dataset)
+        write_index(smk.output.index, list(study["grid"]), table)
         print(ds)
+
+
+def write_index(path: str, axes: list[str], table) -> None:
+    """The study's readable view of its cells: which file holds which grid cell and seed."""
+    with open(path, "w", newline="") as f:
+        out = csv.writer(f, delimiter="\t", lineterminator="\n")
+        out.writerow([*axes, "seed", "file"])
+        for row in table:
+            out.writerow([*(row["values"][a] for a in axes), row["seed"], row["file"]])
 
 
 main(snakemake)  # noqa: F821 (the script directive defines `snakemake`)

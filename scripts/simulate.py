@@ -123,7 +123,7 @@ def main(smk) -> None:
         seeds = [int(smk.wildcards.seed)]
         outputs = {seeds[0]: smk.output[0]}
     which = f"seed {seeds[0]}" if len(seeds) == 1 else f"seeds {', '.join(map(str, seeds))}"
-    what = f"simulate {smk.wildcards.study} {smk.wildcards.cell} {which}"
+    what = f"simulate {smk.params.kind} cell {smk.wildcards.cell} {which}"
     resources = smk.resources
     mem_mb = getattr(resources, "mem_mb", None)
     runtime = getattr(resources, "runtime", None)
@@ -146,7 +146,7 @@ def main(smk) -> None:
                 else:
                     datasets = simulate_seeds(overrides, todo) if todo else []
                 for seed, ds in zip(todo, datasets, strict=True):
-                    ds.attrs.update({"study": smk.wildcards.study, "cell": smk.wildcards.cell})
+                    ds.attrs["cell"] = smk.wildcards.cell
                     write_netcdf(ds, outputs[seed])
                     report(seed, ds)
         except Exception:
@@ -165,7 +165,7 @@ def done(path: str, seed: int, smk, overrides: dict) -> bool:
     """A batch's seed whose cell file is there and belongs to this cell (collect's own check)."""
     if not os.path.exists(path):
         return False
-    study = {"name": smk.wildcards.study, "kind": smk.params.kind, "fixed": overrides}
+    study = {"kind": smk.params.kind, "fixed": overrides}
     try:
         read_cell(path, {}, seed, study)
     except CellFileError as err:

@@ -78,8 +78,8 @@ def run_study(root: Path, config: dict, simulate: Callable) -> tuple[Any, dict, 
     for cell in study.cells:
         for seed in study.seeds:
             ds = simulate(cell.overrides, seed)
-            ds.attrs.update({"study": study.name, "cell": cell.path})
-            path = cell_file(study.name, cell.path, seed, str(root / "results"))
+            ds.attrs["cell"] = cell.key
+            path = cell_file(study.kind, cell.key, seed, str(root / "results"))
             write_netcdf(ds, path)
             cells.append((cell.values, seed, read_cell(path, cell.values, seed, summary)))
             files.append(path)

@@ -33,22 +33,16 @@ def planned(proc) -> dict[str, list[str]]:
 
 
 MARKER = re.compile(
-    r"results/(?P<study>[^/]+)/cells/(?P<cell>.+)/seeds~(?P<a>\d+)-(?P<b>\d+)\.done"
+    r"results/cells/network/(?P<key>[0-9a-f]{16})/seeds~(?P<a>\d+)-(?P<b>\d+)\.done"
 )
 
 
-def batch_cells(marker: str, studies) -> list[str]:
-    """The cell files a batch marker stands for: the run of its study's seeds from the first
-    to the last seed of its name, less the seeds another study's identical cell simulates."""
+def batch_cells(marker: str) -> list[str]:
+    """The cell files a batch marker stands for: its cell's seeds from the first to the last
+    of its name (a batch is a run of consecutive seeds)."""
     m = MARKER.fullmatch(marker)
     assert m, marker
-    study = studies[m["study"]]
-    seeds = study.seeds[study.seeds.index(int(m["a"])) : study.seeds.index(int(m["b"])) + 1]
-    return [
-        cell_file(m["study"], m["cell"], s)
-        for s in seeds
-        if study.owner(m["cell"], s) == (m["study"], m["cell"])
-    ]
+    return [cell_file("network", m["key"], s) for s in range(int(m["a"]), int(m["b"]) + 1)]
 
 
 def test_batches_cover_every_cell_file_once(tiny_config, write_config, tmp_path):
@@ -57,13 +51,15 @@ def test_batches_cover_every_cell_file_once(tiny_config, write_config, tmp_path)
     proc = run_snakemake(tmp_path, "-n", configfile=write_config(tiny_config))
     counts = job_counts(proc.stdout)
     assert "simulate" not in counts
-    # sleep_vs_wake: 2 cells x runs (0, 1) and (2); disruption_ach: 4 cells x run (7)
+    # sleep_vs_wake: 2 cells x runs (0, 1) and (2); disruption_ach: 4 cells x run (7), one of
+    # them sleep_vs_wake's sleep cell, whose seeds are then 0, 1, 2 and 7
     assert counts["simulate_batch"] == 2 * 2 + 4
     markers = planned(proc)["simulate_batch"]
-    assert "results/sleep_vs_wake/cells/schedule.offline~sleep/seeds~0-1.done" in markers
-    assert "results/sleep_vs_wake/cells/schedule.offline~sleep/seeds~2-2.done" in markers
     studies = load_studies(tiny_config)
-    made = [f for marker in markers for f in batch_cells(marker, studies)]
+    sleep = studies["sleep_vs_wake"].cell("schedule.offline~sleep").key
+    for label in ("0-1", "2-2", "7-7"):
+        assert f"results/cells/network/{sleep}/seeds~{label}.done" in markers
+    made = [f for marker in markers for f in batch_cells(marker)]
     network = {f for s in studies.values() if s.kind == "network" for f in s.cell_files()}
     assert sorted(made) == sorted(network)  # every network cell file, each by one job
     windows = {f for s in studies.values() if s.kind == "stdp_window" for f in s.cell_files()}
@@ -93,15 +89,16 @@ def test_a_simulate_job_takes_its_cells_threads(tiny_config, write_config, tmp_p
         tiny_config["batch"] = {"seeds": seeds}
         proc = run_snakemake(tmp_path, "-n", configfile=write_config(tiny_config))
         jobs = proc.stdout.split(f"\nrule {rule}:")[1:]
+        threaded = {c.key for c in load_studies(tiny_config)["sleep_vs_wake"].cells}
         cores = {
             (
-                re.search(r"output: results/([^/]+)/", job)[1],
+                re.search(r"output: results/cells/network/(\w+)/", job)[1] in threaded,
                 re.search(r"threads: (\d+)", job)[1] if "threads:" in job else "1",  # 1: unsaid
                 re.search(r"cpus_per_task=(\d+)", job)[1],
             )
             for job in jobs
         }
-        assert cores == {("sleep_vs_wake", "2", "2"), ("disruption_ach", "1", "1")}, cores
+        assert cores == {(True, "2", "2"), (False, "1", "1")}, cores
 
 
 def test_a_cell_shared_for_all_its_seeds_is_not_rerun(tiny_config, write_config, tmp_path):
@@ -115,7 +112,8 @@ def test_a_cell_shared_for_all_its_seeds_is_not_rerun(tiny_config, write_config,
 def test_one_cell_file_of_a_batched_config_can_be_made_alone(tiny_config, write_config, tmp_path):
     """A cell file is still a target of its own: rule simulate makes just that seed."""
     tiny_config["batch"] = {"seeds": 2}
-    target = "results/sleep_vs_wake/cells/schedule.offline~sleep/seed~1.nc"
+    sleep = load_studies(tiny_config)["sleep_vs_wake"].cell("schedule.offline~sleep")
+    target = cell_file("network", sleep.key, 1)
     proc = run_snakemake(tmp_path, "-n", target, configfile=write_config(tiny_config))
     assert job_counts(proc.stdout) == {"simulate": 1}
 
@@ -125,16 +123,17 @@ def test_one_cell_file_of_a_batched_config_can_be_made_alone(tiny_config, write_
 SCRIPT = REPO / "scripts" / "simulate.py"
 CELL = {"network.scale": 0.2}  # the reference cell file's only override but its schedule
 REFERENCE = REPO / "tests" / "data" / "reference" / "runtime.nc"
+KEY = "0123456789abcdef"  # the folder the workflow names by the cell's parameters
 
 
 def run_batch(tmp_path, monkeypatch, simulate_seeds, overrides=CELL, seeds=(0, 1, 2)):
     """Run the batch rule's script in this process, as snakemake's script directive would,
     with `simulate_seeds` standing in for the simulation."""
     monkeypatch.setattr(consolidation, "simulate_seeds", simulate_seeds)
-    cells = tmp_path / "results" / "s" / "cells" / "network.scale~0.2"
+    cells = tmp_path / "results" / "cells" / "network" / KEY
     smk = SimpleNamespace(
         rule="simulate_batch",
-        wildcards=SimpleNamespace(study="s", cell="network.scale~0.2", seeds="0-2"),
+        wildcards=SimpleNamespace(kind="network", cell=KEY, seeds="0-2"),
         params=SimpleNamespace(
             overrides=overrides,
             kind="network",
@@ -172,7 +171,7 @@ def test_a_failed_batch_keeps_its_finished_seeds_and_the_rerun_makes_only_the_ot
     asked: list[int] = []
     with pytest.raises(RuntimeError, match="killed"):
         run_batch(tmp_path, monkeypatch, fake_simulations(asked, fail_after=1))
-    cells = tmp_path / "results" / "s" / "cells" / "network.scale~0.2"
+    cells = tmp_path / "results" / "cells" / "network" / KEY
     assert sorted(p.name for p in cells.iterdir()) == ["seed~0.nc"]  # no marker, seed 0 kept
     asked.clear()
     run_batch(tmp_path, monkeypatch, fake_simulations(asked))

@@ -8,6 +8,7 @@ process group mid-grid. The other tests reuse those cell files. About 3 minutes 
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import shutil
@@ -32,6 +33,7 @@ from consolidation.results.collect import (
     recall_outcome,
 )
 from consolidation.results.io import read_netcdf, write_netcdf
+from consolidation.studies.grid import cell_file, load_studies
 
 pytestmark = pytest.mark.slow
 
@@ -57,8 +59,12 @@ CONFIG = {
     "resources": {"simulate": {"mem_mb": 1000, "runtime": 5}},
 }
 TARGET = f"results/{STUDY}/{STUDY}.nc"
-CELLS = {v: f"results/{STUDY}/cells/sleep.disruption~{v}/seed~0.nc" for v in ("0", "1")}
-LOGS = {v: f"results/logs/{STUDY}/simulate/sleep.disruption~{v}/seed~0.log" for v in ("0", "1")}
+KEYS = {  # sleep.disruption -> the cell's key
+    f"{c.values['sleep.disruption']:g}": c.key
+    for c in load_studies(copy.deepcopy(CONFIG))[STUDY].cells
+}
+CELLS = {v: cell_file("network", key, 0) for v, key in KEYS.items()}
+LOGS = {v: f"results/logs/simulate/network/{key}/seed~0.log" for v, key in KEYS.items()}
 
 
 def _command(workdir: Path, *args: str) -> list[str]:
@@ -241,15 +247,18 @@ def test_collect_fails_naming_a_bad_cell_file(runs, tmp_path, fault, message):
     assert not (work / TARGET).exists()  # no study dataset with holes or mixed parameters
 
 
-def test_read_cell_rejects_wrong_seed_study_and_mixed_parameters(runs):
+def test_read_cell_rejects_wrong_seed_folder_and_mixed_parameters(runs):
     _, work, _ = runs
     study = {"name": STUDY, "fixed": CONFIG["fixed"]}
     path = work / CELLS["0"]
     read_cell(path, {"sleep.disruption": 0.0}, 0, study)
     with pytest.raises(CellFileError, match="records seed 0, its path says seed 3"):
         read_cell(path, {"sleep.disruption": 0.0}, 3, study)
-    with pytest.raises(CellFileError, match="belongs to study 'kill', not 'other'"):
-        read_cell(path, {"sleep.disruption": 0.0}, 0, {**study, "name": "other"})
+    moved = work / "results" / "cells" / "network" / KEYS["1"] / "seed~9.nc"
+    shutil.copy(work / "results" / "cells" / "network" / KEYS["0"] / "seed~0.nc", moved)
+    with pytest.raises(CellFileError, match=f"made for cell {KEYS['0']}, it lies in the folder"):
+        read_cell(moved, {"sleep.disruption": 0.0}, 0, study)
+    moved.unlink()
     with pytest.raises(CellFileError, match="network.scale = 0.2, its grid cell has 0.3"):
         read_cell(path, {"sleep.disruption": 0.0}, 0, {**study, "fixed": {"network.scale": 0.3}})
     a, b = read_netcdf(path), read_netcdf(work / CELLS["1"])

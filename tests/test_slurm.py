@@ -29,7 +29,7 @@ import yaml
 from conftest import REPO, SNAKEFILE, TINY, job_counts, run_snakemake
 from slurm_cluster import SlurmCluster, unavailable_reason
 
-from consolidation.studies.grid import load_studies
+from consolidation.studies.grid import cell_file, load_studies
 
 pytestmark = pytest.mark.slow
 
@@ -122,13 +122,15 @@ def finish(proc: subprocess.Popen) -> subprocess.CompletedProcess:
 
 
 def cancelled_cell(config: dict) -> tuple[str, str, int]:
+    """The cell file, key and seed of the job the test cancels."""
     study = load_studies(config)["disruption_ach"]
-    return study.name, study.cells[-1].path, study.seeds[0]
+    key, seed = study.cells[-1].key, study.seeds[0]
+    return cell_file(study.kind, key, seed), key, seed
 
 
 def cancel_when_running(cell: str, seed: int, timeout: float = 180) -> str:
     """scancel the SLURM job of one cell once it runs (the plugin's --comment names the cell)."""
-    want = f"_{cell.replace('/', '_')}_{seed}"  # the plugin joins the wildcard values with "_"
+    want = f"_{cell}_{seed}"  # the plugin joins the wildcard values with "_"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         queue = subprocess.run(
@@ -168,12 +170,12 @@ def test_failed_job_is_reported_and_the_others_finish(slurm_runs, cluster):
     first, jobid, missing, _, _ = slurm_runs
     out = _out(first)
     assert first.returncode != 0, out
-    name, cell, seed = cancelled_cell(reduced_config())
+    path, _, _ = cancelled_cell(reduced_config())
     assert "Error in rule simulate" in out, out
     assert f"SLURM-job '{jobid}' failed, SLURM status is: 'CANCELLED'" in out, out
-    assert f"results/{name}/cells/{cell}/seed~{seed}.nc" in out.split("Error in rule simulate")[1]
+    assert path in out.split("Error in rule simulate")[1]
     assert "submitted with SLURM jobid" in out
-    assert missing == [f"results/{name}/cells/{cell}/seed~{seed}.nc"]
+    assert missing == [path]
 
 
 def test_rerun_picks_up_where_it_stopped(slurm_runs):

@@ -94,7 +94,7 @@ def test_a_cell_file_holds_the_window_along_offset_with_provenance(study):
     assert cell.attrs["param.stdp.pairs"] == 10
     assert cell.attrs["param.stdp.jitter"] == 2.0
     assert cell.attrs["wall_time_s"] > 0
-    folder = Path(files[0]).parents[2]  # results/window/cells
+    folder = Path(files[0]).parents[1]  # results/cells/stdp_window
     assert not list(folder.rglob("*.tmp"))  # written atomically
 
 
@@ -284,7 +284,7 @@ def test_a_window_cell_is_never_shared_with_a_network_cell():
         "seeds": 3,
     }
     studies = load_studies(config)
-    assert not studies["window"].shared and not studies["net"].shared
+    assert studies["window"].cells[0].key != studies["net"].cells[0].key
     assert studies["window"].kind == "stdp_window" and studies["net"].kind == "network"
     assert studies["window"].figures == ["stdp_window"]
     assert studies["net"].figures == ["main_effect", "sleep_raster", "weight_change"]

@@ -24,7 +24,7 @@ from consolidation.results.collect import CellFileError, read_cell
 from consolidation.results.io import read_netcdf, write_netcdf
 from consolidation.results.verify import verify_cell
 from consolidation.studies.claims import coordinate_labels, study_variables
-from consolidation.studies.grid import ConfigError, load_studies
+from consolidation.studies.grid import ConfigError, cell_file, load_studies
 from consolidation.studies.verdicts import evaluate_study
 
 SMALL = {
@@ -278,5 +278,6 @@ def test_the_workflow_plans_the_working_memory_rules(tiny_config, write_config, 
     counts = job_counts(proc.stdout)
     assert counts["simulate_working_memory"] == 4  # two loads x two seeds
     assert all(counts[kind] == 1 for kind in FIGURES), counts
-    assert "results/wm/cells/working_memory.load~3/seed~0.nc" in proc.stdout
+    load3 = load_studies(config)["wm"].cell("working_memory.load~3")
+    assert cell_file("working_memory", load3.key, 0) in proc.stdout
     assert "results/wm/figures/wm_raster.png" in proc.stdout

@@ -11,7 +11,13 @@ import pytest
 import yaml
 from conftest import REPO, job_counts, run_snakemake
 
-from consolidation.studies.grid import ConfigError, cell_path, format_value, load_studies
+from consolidation.studies.grid import (
+    ConfigError,
+    cell_key,
+    cell_path,
+    format_value,
+    load_studies,
+)
 from consolidation.studies.seeds import tuning_seeds_in
 
 # --- grid expansion and cell paths --------------------------------------------------------
@@ -69,13 +75,29 @@ def test_a_cell_shared_by_two_studies_is_simulated_once(tiny_config, write_confi
     # disruption_ach's disruption 0 / ACh 0 cells repeat sleep_vs_wake's sleep cell for seed 0.
     tiny_config["studies"]["disruption_ach"]["seeds"] = [0]
     studies = load_studies(tiny_config)
-    owner = studies["disruption_ach"].owner("neuromod.ach_sleep~0/sleep.disruption~0", 0)
-    assert owner == ("sleep_vs_wake", "schedule.offline~sleep")
-    assert "results/sleep_vs_wake/cells/schedule.offline~sleep/seed~0.nc" in (
-        studies["disruption_ach"].cell_files()
-    )
+    shared = studies["disruption_ach"].cell("neuromod.ach_sleep~0/sleep.disruption~0")
+    assert shared.key == studies["sleep_vs_wake"].cell("schedule.offline~sleep").key
+    assert f"results/cells/network/{shared.key}/seed~0.nc" in studies["sleep_vs_wake"].cell_files()
     proc = run_snakemake(tmp_path, "-n", configfile=write_config(tiny_config))
     assert job_counts(proc.stdout)["simulate"] == 4 + 4 - 1
+
+
+def test_a_cell_is_named_by_its_parameters_not_its_study(tiny_config):
+    studies = load_studies(copy.deepcopy(tiny_config))
+    sleep = studies["sleep_vs_wake"].cell("schedule.offline~sleep")
+    # another name, another place in the config, a default spelled out: the same simulation
+    renamed = copy.deepcopy(tiny_config)
+    study = renamed["studies"].pop("sleep_vs_wake")
+    study["fixed"] = {**study.get("fixed", {}), "sleep.disruption": 0.0}
+    renamed["studies"] = {"first": study, **renamed["studies"]}
+    again = load_studies(renamed)["first"].cell("schedule.offline~sleep")
+    assert again.key == sleep.key and again.path == sleep.path
+    # any parameter changed, or another kind of simulation: another cell
+    changed = copy.deepcopy(tiny_config)
+    changed["studies"]["sleep_vs_wake"]["fixed"] = {"cortex.eta": 0.004}
+    other = load_studies(changed)["sleep_vs_wake"].cell("schedule.offline~sleep")
+    assert other.key != sleep.key
+    assert cell_key("stdp_window", {"a": 1}) != cell_key("network", {"a": 1})
 
 
 # --- bad configs fail before any job runs, naming the key ----------------------------------

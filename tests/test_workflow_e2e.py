@@ -48,7 +48,7 @@ def test_every_cell_dataset_explains_itself(finished):
             else:
                 assert {"probe", "memory", "hippocampus", "phase"} <= set(ds.dims)
             assert ds.attrs["seed"] == int(path.rsplit("~", 1)[1].removesuffix(".nc"))
-            assert ds.attrs["study"] == study.name
+            assert ds.attrs["cell"] == Path(path).parent.name
             assert "code_revision" in ds.attrs and "wall_time_s" in ds.attrs
             for key, value in study.cells[0].overrides.items():
                 if key in study.axes:
@@ -134,7 +134,9 @@ def test_adding_a_grid_value_schedules_only_the_new_cells(finished, write_config
     counts = job_counts(proc.stdout)
     assert counts["simulate"] == 2  # two new cells: disruption 0.5 x ach 0 and 1
     assert counts["collect"] == 1
-    assert "sleep_vs_wake/cells" not in proc.stdout
+    known = {c.key for s in load_studies(config).values() for c in s.cells}
+    made = re.findall(r"output: results/cells/\w+/([0-9a-f]{16})/", proc.stdout)
+    assert len(made) == 2 and not known & set(made)
     assert set(counts) == {
         "simulate",
         "collect",
@@ -144,6 +146,18 @@ def test_adding_a_grid_value_schedules_only_the_new_cells(finished, write_config
         "report",
         "all",
     }
+
+
+def test_renamed_and_reordered_studies_simulate_nothing_again(finished, write_config):
+    workdir, config, _ = finished
+    moved = copy.deepcopy(config)
+    names = list(moved["studies"])
+    # the same studies under new names, in reverse order: only their own outputs are new
+    moved["studies"] = {f"{n}_again": moved["studies"][n] for n in reversed(names)}
+    proc = run_snakemake(workdir, "-n", configfile=write_config(moved))
+    counts = job_counts(proc.stdout)
+    assert not {"simulate", "simulate_window", "simulate_working_memory"} & set(counts)
+    assert counts["collect"] == len(names)
 
 
 def test_changing_plot_settings_schedules_only_figures_and_report(finished, write_config):

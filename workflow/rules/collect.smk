@@ -2,7 +2,8 @@ rule collect:
     input:
         study_cells,
     output:
-        "results/{study}/{study}.nc",
+        dataset="results/{study}/{study}.nc",
+        index="results/{study}/cells.tsv",
     log:
         "results/logs/{study}/collect.log",
     benchmark:

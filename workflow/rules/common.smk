@@ -6,13 +6,13 @@ from pathlib import Path
 from snakemake.exceptions import WorkflowError
 
 from consolidation.studies.grid import (
-    CELL_PATTERN,
+    CELL_KEY,
     FIGURE_KINDS,
     ConfigError,
     cell_file,
     load_studies,
 )
-from consolidation.studies.kinds import largest_load
+from consolidation.studies.kinds import STUDY_KINDS, largest_load
 
 # The config's shape (the package's config.schema.yaml, filling in its defaults), then every
 # grid cell through the model's own parameter validation, when the workflow is loaded, before any
@@ -72,72 +72,79 @@ NETWORK_STUDIES = study_names("network")
 WINDOW_STUDIES = study_names("stdp_window")
 WORKING_MEMORY_STUDIES = study_names("working_memory")
 
-# Seed batches (batch.seeds > 1): each network study's seeds are cut, in order, into runs of
-# batch.seeds; one simulate_batch job per grid cell and run writes the run's cell files, then
-# its marker results/<study>/cells/<cell>/seeds~<first>-<last>.done, the job's only output (a
-# rule's outputs are patterns with the same wildcards, so one rule cannot name a run's seed
-# files). Collect, figures and report depend on the markers for batched cells.
+# Every distinct simulation of the config: cell key -> its grid cell (overrides) and study kind.
+# Studies that share a cell (sleep_vs_wake's sleep cell is disruption's 0.0 cell) share its key,
+# so it runs once, whichever study is listed first, and under any study name.
+CELLS = {
+    cell.key: (study.kind, cell) for study in STUDIES.values() for cell in study.cells
+}
+
+# Seed batches (batch.seeds > 1): a network cell's seeds (those of every study asking for it,
+# sorted) are cut into runs of consecutive seeds, then into runs of batch.seeds; one
+# simulate_batch job per run writes its cell files, then its marker
+# results/cells/network/<key>/seeds~<first>-<last>.done, the job's only output (a rule's
+# outputs are patterns with the same wildcards, so one rule cannot name a run's seed files).
+# A label names every seed of its run, so a config asking for other seeds of a cell makes
+# other markers, and their jobs simulate only the seeds that have no file yet.
 BATCH_SEEDS = config["batch"]["seeds"]
 
 
 def seed_runs(seeds, size):
-    """A study's seeds cut, in order, into runs of `size`."""
-    return [seeds[k : k + size] for k in range(0, len(seeds), size)]
+    """Sorted distinct seeds cut into runs of consecutive seeds, each cut into runs of `size`."""
+    runs, seeds = [], sorted(set(seeds))
+    for seed in seeds:
+        if runs and seed == runs[-1][-1] + 1 and len(runs[-1]) < size:
+            runs[-1].append(seed)
+        else:
+            runs.append([seed])
+    return runs
 
 
 def seed_batches(size):
-    """(study, cell path) -> batch label "<first>-<last>" -> the seeds that job simulates.
-
-    Only network studies, only with size > 1. A seed whose identical cell another study
-    simulates is read from there and left out of the batch; a run with no seed left has no job.
-    """
-    batches = {}
+    """Cell key -> batch label "<first>-<last>" -> the seeds that job simulates (network cells
+    only, only with size > 1)."""
     if size <= 1:
-        return batches
+        return {}
+    wanted = {}
     for study in STUDIES.values():
-        if study.kind != "network":
-            continue
-        for cell in study.cells:
-            mine = (study.name, cell.path)
-            for run in seed_runs(study.seeds, size):
-                seeds = [seed for seed in run if study.owner(cell.path, seed) == mine]
-                if seeds:
-                    batches.setdefault(mine, {})[f"{run[0]}-{run[-1]}"] = seeds
-    return batches
+        if study.kind == "network":
+            for cell in study.cells:
+                wanted.setdefault(cell.key, set()).update(study.seeds)
+    return {
+        key: {f"{run[0]}-{run[-1]}": run for run in seed_runs(seeds, size)}
+        for key, seeds in wanted.items()
+    }
 
 
 SEED_BATCHES = seed_batches(BATCH_SEEDS)
-# (study, cell path, seed) -> the label of the batch that simulates it
+# (cell key, seed) -> the label of the batch that simulates it
 BATCH_OF = {
-    (*key, seed): label
+    (key, seed): label
     for key, runs in SEED_BATCHES.items()
     for label, seeds in runs.items()
     for seed in seeds
 }
 
 
-def batch_marker(study, cell, label):
-    return f"results/{study}/cells/{cell}/seeds~{label}.done"
-
-
-def cell_source(study, path, seed):
-    """The target snakemake makes for the cell file of `seed` of a grid cell of `study` (a
-    Study): the cell file itself (simulate, simulate_window), or the marker of its batch.
+def cell_source(kind, key, seed):
+    """The target snakemake makes for the cell file of `seed` of cell `key`: the cell file
+    itself (rules simulate, simulate_window, simulate_working_memory), or its batch's marker.
     """
-    owner = study.owner(path, seed)
-    label = BATCH_OF.get((*owner, seed))
-    return cell_file(*owner, seed) if label is None else batch_marker(*owner, label)
+    label = BATCH_OF.get((key, seed))
+    if label is None:
+        return cell_file(kind, key, seed)
+    return f"results/cells/{kind}/{key}/seeds~{label}.done"
 
 
 def batch_seeds(wildcards):
     """The seeds a simulate_batch job simulates (unknown batch: a KeyError names it)."""
-    return SEED_BATCHES[wildcards.study, wildcards.cell][wildcards.seeds]
+    return SEED_BATCHES[wildcards.cell][wildcards.seeds]
 
 
 def batch_files(wildcards):
     """The cell files a simulate_batch job writes, one per seed, in the order of its seeds."""
     return [
-        cell_file(wildcards.study, wildcards.cell, seed)
+        cell_file(wildcards.kind, wildcards.cell, seed)
         for seed in batch_seeds(wildcards)
     ]
 
@@ -149,14 +156,16 @@ def batch_runtime(wildcards):
 
 wildcard_constraints:
     study=r"[A-Za-z0-9_-]+",
-    cell=CELL_PATTERN,
+    kind="|".join(STUDY_KINDS),
+    cell=CELL_KEY,
     seed=r"\d+",
     seeds=r"\d+-\d+",
 
 
 def cell_overrides(wildcards):
-    """Every parameter override of one grid cell (shared + study fixed + grid values)."""
-    return STUDIES[wildcards.study].cell(wildcards.cell).overrides
+    """A cell's parameters that differ from their defaults (one dict however a study spells
+    the cell, so its params never change with the study that asks for it)."""
+    return CELLS[wildcards.cell][1].settings
 
 
 def cell_threads(wildcards):
@@ -169,7 +178,7 @@ def study_cells(wildcards):
     study = STUDIES[wildcards.study]
     return list(
         dict.fromkeys(
-            cell_source(study, c.path, s) for c in study.cells for s in study.seeds
+            cell_source(study.kind, c.key, s) for c in study.cells for s in study.seeds
         )
     )
 
@@ -181,9 +190,8 @@ def study_cell_table(wildcards):
         {
             "values": c.values,
             "seed": s,
-            "simulated_by": study.owner(c.path, s)[0],
-            "file": cell_file(*study.owner(c.path, s), s),
-            "made_by": cell_source(study, c.path, s),
+            "file": cell_file(study.kind, c.key, s),
+            "made_by": cell_source(study.kind, c.key, s),
         }
         for c in study.cells
         for s in study.seeds
@@ -202,23 +210,21 @@ def study_claims(wildcards):
 def raster_cell(wildcards):
     """The example cell (first sleeping grid cell, first seed) drawn by the sleep raster."""
     study = STUDIES[wildcards.study]
-    seed = study.seeds[0]
-    return cell_file(*study.owner(study.raster_cell().path, seed), seed)
+    return cell_file(study.kind, study.raster_cell().key, study.seeds[0])
 
 
 def raster_source(wildcards):
     """What makes the sleep raster's cell file (the file, or its batch's marker)."""
     study = STUDIES[wildcards.study]
-    return cell_source(study, study.raster_cell().path, study.seeds[0])
+    return cell_source(study.kind, study.raster_cell().key, study.seeds[0])
 
 
 def wm_raster_cell(wildcards):
     """The example cell of a working-memory study's raster: the first seed of the first grid
     cell with the most items cued."""
     study = STUDIES[wildcards.study]
-    seed = study.seeds[0]
     return cell_file(
-        *study.owner(study.cells[largest_load(study.cells)].path, seed), seed
+        study.kind, study.cells[largest_load(study.cells)].key, study.seeds[0]
     )
 
 
@@ -267,7 +273,7 @@ def report_inputs(wildcards):
         "figures": [f for study in STUDIES.values() for f in figure_files(study)],
         "benchmarks": list(
             dict.fromkeys(
-                simulate_benchmark(*study.owner(cell.path, seed), seed)
+                simulate_benchmark(study.kind, cell.key, seed)
                 for study in STUDIES.values()
                 for cell in study.cells
                 for seed in study.seeds
@@ -278,11 +284,11 @@ def report_inputs(wildcards):
     }
 
 
-def simulate_benchmark(study, cell, seed):
-    """The benchmark file of the job that simulates `seed` of a grid cell of `study`."""
-    label = BATCH_OF.get((study, cell, seed))
+def simulate_benchmark(kind, key, seed):
+    """The benchmark file of the job that simulates `seed` of cell `key`."""
+    label = BATCH_OF.get((key, seed))
     name = f"seed~{seed}" if label is None else f"seeds~{label}"
-    return f"results/benchmarks/{study}/simulate/{cell}/{name}.tsv"
+    return f"results/benchmarks/simulate/{kind}/{key}/{name}.tsv"
 
 
 def report_studies(wildcards):

@@ -1,20 +1,21 @@
-# One job per distinct grid cell and seed. A network study's cells run the network through its
-# schedule (rule simulate); an STDP-window study's cells measure one plastic synapse with spike
-# pairs (rule simulate_window: seconds each, so on the submitting host); a working-memory
-# study's cells run the working-memory network through its protocol (rule
-# simulate_working_memory: 2000 cells for about 5 s simulated, a job of its own). Each writes
-# results/<study>/cells/<cell>/seed~<n>.nc; the study name decides which rule makes a cell.
+# One job per distinct simulation: cell key and seed. A network cell runs the network through
+# its schedule (rule simulate); an STDP-window cell measures one plastic synapse with spike pairs
+# (rule simulate_window: seconds each, so on the submitting host); a working-memory cell runs the
+# working-memory network through its protocol (rule simulate_working_memory: 2000 cells for
+# about 5 s simulated, a job of its own). Each writes results/cells/<kind>/<key>/seed~<n>.nc,
+# where <key> hashes the cell's kind and full parameters (consolidation.studies.grid.cell_key):
+# a cell is its parameters, whichever studies ask for it and under whatever names.
 
 
 rule simulate:
     output:
-        "results/{study}/cells/{cell}/seed~{seed}.nc",
+        "results/cells/{kind}/{cell}/seed~{seed}.nc",
     log:
-        "results/logs/{study}/simulate/{cell}/seed~{seed}.log",
+        "results/logs/simulate/{kind}/{cell}/seed~{seed}.log",
     benchmark:
-        "results/benchmarks/{study}/simulate/{cell}/seed~{seed}.tsv"
+        "results/benchmarks/simulate/{kind}/{cell}/seed~{seed}.tsv"
     wildcard_constraints:
-        study=NETWORK_STUDIES,
+        kind="network",
     conda:
         ENV
     threads: cell_threads
@@ -31,7 +32,7 @@ rule simulate:
 
 use rule simulate as simulate_window with:
     wildcard_constraints:
-        study=WINDOW_STUDIES,
+        kind="stdp_window",
     localrule: True
     params:
         kind="stdp_window",
@@ -39,24 +40,24 @@ use rule simulate as simulate_window with:
 
 use rule simulate as simulate_working_memory with:
     wildcard_constraints:
-        study=WORKING_MEMORY_STUDIES,
+        kind="working_memory",
     params:
         kind="working_memory",
 
 
-# batch.seeds > 1: one job runs a run of seeds of one network grid cell in one process (the
-# network is built once; with cpp_standalone only the compiled program re-runs per seed). It
-# writes each seed's cell file as soon as that seed is done, skips seeds whose file is already
-# there and was made with the cell's parameters, and then writes its marker, the only output
-# snakemake tracks: a failed or killed batch keeps its finished seeds, and its next run
-# simulates only the others. seeds~0-2 is the run of the study's seeds from 0 to 2.
+# batch.seeds > 1: one job runs a run of seeds of one network cell in one process (the network
+# is built once; with cpp_standalone only the compiled program re-runs per seed). It writes each
+# seed's cell file as soon as that seed is done, skips seeds whose file is already there and was
+# made with the cell's parameters, and then writes its marker, the only output snakemake tracks:
+# a failed or killed batch keeps its finished seeds, and its next run simulates only the others.
+# seeds~0-2 is the run of seeds 0, 1 and 2.
 use rule simulate as simulate_batch with:
     output:
-        "results/{study}/cells/{cell}/seeds~{seeds}.done",
+        "results/cells/{kind}/{cell}/seeds~{seeds}.done",
     log:
-        "results/logs/{study}/simulate/{cell}/seeds~{seeds}.log",
+        "results/logs/simulate/{kind}/{cell}/seeds~{seeds}.log",
     benchmark:
-        "results/benchmarks/{study}/simulate/{cell}/seeds~{seeds}.tsv"
+        "results/benchmarks/simulate/{kind}/{cell}/seeds~{seeds}.tsv"
     resources:
         mem_mb=SIMULATE_RESOURCES["mem_mb"],
         runtime=batch_runtime,

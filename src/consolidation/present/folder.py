@@ -57,7 +57,7 @@ def report_of_folder(
         },
         captions=captions,
         config=config,
-        benchmarks=sorted((results / "benchmarks").glob("*/simulate/**/*.tsv")),
+        benchmarks=sorted((results / "benchmarks" / "simulate").rglob("*.tsv")),
         claims={n: results / n / "claims.json" for n in studies},
         configfiles=[str(f) for f in configfiles],
     )

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from consolidation.model.parameters import SPECS, Parameters
 from consolidation.results.io import read_netcdf
 from consolidation.results.summary import FLAGS, REQUIRED, run_flags, summarize_cell
 from consolidation.studies.config import format_value, plain, plain_tree
+from consolidation.studies.grid import CELL_KEY
 
 CELL_ATTRS = ("code_revision", "host", "Conventions")
 # A dimension of a cell file whose length a parameter gives: (dimension, parameter, what).
@@ -57,13 +59,9 @@ def read_cell(
     values: Mapping[str, Any],
     seed: int,
     study: Mapping[str, Any],
-    simulated_by: str | None = None,
 ) -> xr.Dataset:
     """Open one cell file, check it belongs where it lies (else CellFileError), and return its
-    summary (:func:`summarize_cell`) with the cell's attributes.
-
-    simulated_by: the study whose identical cell this one reads (cells shared across studies).
-    """
+    summary (:func:`summarize_cell`) with the cell's attributes."""
     try:
         ds = read_netcdf(path)
     except Exception as err:  # truncated, not netCDF, unreadable: all mean "not a result"
@@ -81,9 +79,6 @@ def read_cell(
     recorded_seed = ds.attrs.get("seed")
     if recorded_seed is None or int(recorded_seed) != int(seed):
         raise _fail(path, f"records seed {recorded_seed}, its path says seed {seed}")
-    name = simulated_by or study.get("name")
-    if name is not None and ds.attrs.get("study", name) != name:
-        raise _fail(path, f"belongs to study {ds.attrs.get('study')!r}, not {name!r}")
     overrides = {**study.get("fixed", {}), **values}
     expected = Parameters.from_overrides(overrides).flat()
     for key in sorted(overrides):
@@ -95,6 +90,9 @@ def read_cell(
                 path,
                 f"was simulated with {key} = {plain(got)!r}, its grid cell has {expected[key]!r}",
             )
+    recorded, folder = ds.attrs.get("cell"), Path(path).parent.name
+    if recorded is not None and re.fullmatch(CELL_KEY, folder) and recorded != folder:
+        raise _fail(path, f"was made for cell {recorded}, it lies in the folder of cell {folder}")
     for dim, key, what in COUNTED.get(kind, ()):
         if ds.sizes[dim] != int(expected[key]):
             raise _fail(path, f"has {ds.sizes[dim]} {what}, {key} is {expected[key]}")

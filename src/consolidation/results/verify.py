@@ -28,19 +28,16 @@ from consolidation.studies.config import plain
 
 
 def cell_files(results: Path) -> list[Path]:
-    """Every cell file of every study dataset in the folder (as recorded, else as found)."""
-    files: list[Path] = []
-    for study in sorted(p for p in results.iterdir() if p.is_dir()):
-        dataset = study / f"{study.name}.nc"
-        recorded = []
-        if dataset.exists():
-            cells = read_netcdf(dataset).attrs.get("cells")
-            if cells:
-                for row in json.loads(cells):
-                    path = Path(row["file"])
-                    recorded.append(path if path.is_absolute() else results.parent / path)
-        files += recorded or sorted((study / "cells").rglob("seed~*.nc"))
-    return files
+    """Every cell file the folder's study datasets read (as recorded, each once), else every
+    cell file found under results/cells."""
+    files: dict[Path, None] = {}
+    for dataset in sorted(results.glob("*/*.nc")):
+        if dataset.stem != dataset.parent.name:
+            continue
+        for row in json.loads(read_netcdf(dataset).attrs.get("cells") or "[]"):
+            path = Path(row["file"])
+            files[path if path.is_absolute() else results.parent / path] = None
+    return list(files) or sorted((results / "cells").rglob("seed~*.nc"))
 
 
 def overrides_from(attrs: dict) -> dict:
@@ -78,29 +75,41 @@ def compare(stored: xr.Dataset, fresh: xr.Dataset) -> list[str]:
     return bad
 
 
+def studies_of(path: Path) -> list[Path]:
+    """The study datasets of the results folder that read this cell file (results/cells/...)."""
+    top = next((p for p in path.parents if p.name == "cells"), None)
+    if top is None:
+        return []
+    results, me = top.parent, path.resolve()
+    found = []
+    for dataset in sorted(results.glob("*/*.nc")):
+        if dataset.stem != dataset.parent.name:
+            continue
+        rows = json.loads(read_netcdf(dataset).attrs.get("cells") or "[]")
+        if any((results.parent / row["file"]).resolve() == me for row in rows):
+            found.append(dataset)
+    return found
+
+
 def study_summary_mismatch(path: Path, stored: xr.Dataset) -> list[str]:
-    """Compare the cell's summary with its entry in the study dataset beside it."""
-    study_dir = next((p for p in path.parents if p.name == "cells"), None)
-    if study_dir is None:
-        return []
-    dataset = study_dir.parent / f"{study_dir.parent.name}.nc"
-    if not dataset.exists():
-        return []
-    study = read_netcdf(dataset)
-    axes = list(json.loads(study.attrs["grid"]))
-    where = {a: plain(stored.attrs[f"param.{a}"]) for a in axes}
-    where["seed"] = int(stored.attrs["seed"])
-    try:
-        entry = study.sel(where)
-    except KeyError:
-        return [f"no entry {where} in {dataset}"]
-    summary = summarize_cell(stored)
+    """Compare the cell's summary with its entry in each study dataset that reads it."""
     bad = []
-    for name in summary.data_vars:
-        if name not in entry.data_vars or entry[name].shape != summary[name].shape:
-            continue  # e.g. padded to other cells' phases
-        if not np.array_equal(entry[name].values, summary[name].values, equal_nan=True):
-            bad.append(f"{name} in {dataset.name}")
+    for dataset in studies_of(path):
+        study = read_netcdf(dataset)
+        axes = list(json.loads(study.attrs["grid"]))
+        where = {a: plain(stored.attrs[f"param.{a}"]) for a in axes}
+        where["seed"] = int(stored.attrs["seed"])
+        try:
+            entry = study.sel(where)
+        except KeyError:
+            bad.append(f"no entry {where} in {dataset}")
+            continue
+        summary = summarize_cell(stored)
+        for name in summary.data_vars:
+            if name not in entry.data_vars or entry[name].shape != summary[name].shape:
+                continue  # e.g. padded to other cells' phases
+            if not np.array_equal(entry[name].values, summary[name].values, equal_nan=True):
+                bad.append(f"{name} in {dataset.name}")
     return bad
 
 
@@ -133,7 +142,7 @@ def verify_cell(path: Path) -> tuple[list[str], xr.Dataset | None, xr.Dataset | 
         overrides = overrides_from(stored.attrs)
         run = KIND_RUNNERS.get(stored.attrs.get("study_kind"), simulate)
         fresh = run(overrides, int(stored.attrs["seed"]))
-        fresh.attrs.update({k: stored.attrs[k] for k in ("study", "cell") if k in stored.attrs})
+        fresh.attrs.update({k: stored.attrs[k] for k in ("cell",) if k in stored.attrs})
         with tempfile.TemporaryDirectory() as tmp:  # compare after the same netCDF round trip
             write_netcdf(fresh, Path(tmp) / "fresh.nc")
             fresh = read_netcdf(Path(tmp) / "fresh.nc")

@@ -1,12 +1,15 @@
-"""Studies from the workflow config: grid expansion, validation and readable cell paths.
+"""Studies from the workflow config: grid expansion, validation, cell labels and keys.
 
 A study is ``fixed`` overrides plus a ``grid`` (dotted parameter -> list of values, cartesian
-product) run for some ``seeds``. Each grid cell gets a Paramspace-style path built only from its
-own grid values, with the axes in alphabetical order and one stable value formatting::
+product) run for some ``seeds``. Each grid cell gets a Paramspace-style label built only from
+its own grid values, with the axes in alphabetical order and one stable value formatting::
 
     schedule.offline~sleep/sleep.disruption~0.5
 
-so adding a value to an axis adds cells without renaming (and re-running) existing ones.
+and a key, a hash of its study kind and full parameters (:func:`cell_key`), which names its
+files: ``results/cells/<kind>/<key>/seed~<n>.nc``. A simulation is stored by what it is, not by
+the study that asks for it, so studies sharing a cell, renamed or reordered studies and other
+configs read the same file, and adding a value to an axis re-runs nothing that exists.
 
 :func:`load_studies` is the whole check, when the config is loaded: the JSON schema
 (``config.schema.yaml`` here), the neighbourhood's copies (:mod:`.neighbourhood`), then every
@@ -16,6 +19,7 @@ naming the study and the key.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import math
@@ -45,17 +49,22 @@ RESERVED_NAMES = {"logs", "benchmarks", "cells", "figures"}  # folders results/ 
 MAX_SEED = 2**32 - 1  # numpy's and brian2's seed range
 MAX_JOBS = 20_000  # simulation jobs in one config (cells x seeds over all studies)
 SAFE_VALUE = re.compile(r"[A-Za-z0-9_.+-]+")
-# A cell path: one or more "name~value" segments joined by "/".
-CELL_PATTERN = r"[^/~]+~[^/~]+(?:/[^/~]+~[^/~]+)*"
+# A cell key: the first hex digits of a SHA-256 (64 bits: no collision expected in any config).
+CELL_KEY = r"[0-9a-f]{16}"
 
 
 @dataclass(frozen=True)
 class Cell:
-    """One grid cell of a study: its grid values, readable path and full parameter overrides."""
+    """One grid cell of a study: its grid values, readable label, full parameter overrides,
+    key (see :func:`cell_key`) and settings: the parameters it sets to other than their
+    defaults, the same for every study that spells the cell differently (the simulate rule's
+    params, so that which study asks for a cell never re-runs it)."""
 
     values: dict[str, Any]
     path: str
     overrides: dict[str, Any]
+    key: str
+    settings: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -71,12 +80,6 @@ class Study:
     kind: str = "network"  # one of STUDY_KINDS
     cells: list[Cell] = field(default_factory=list)
     claims: list[Any] = field(default_factory=list)  # consolidation.studies.claims.Claim, validated
-    # (cell path, seed) -> (study, cell path) that simulates the same parameters and seed first
-    shared: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)
-
-    def owner(self, path: str, seed: int) -> tuple[str, str]:
-        """The study and cell path whose run this cell reads (itself unless shared)."""
-        return self.shared.get((path, seed), (self.name, path))
 
     def cell(self, path: str) -> Cell:
         for cell in self.cells:
@@ -87,9 +90,7 @@ class Study:
     def cell_files(self, root: str = "results") -> list[str]:
         """Every cell file of the study, grid cells in order, seeds innermost."""
         return [
-            cell_file(*self.owner(cell.path, seed), seed, root)
-            for cell in self.cells
-            for seed in self.seeds
+            cell_file(self.kind, cell.key, seed, root) for cell in self.cells for seed in self.seeds
         ]
 
     def raster_cell(self) -> Cell | None:
@@ -117,8 +118,14 @@ def cell_path(values: Mapping[str, Any]) -> str:
     return "/".join(f"{name}~{format_value(values[name])}" for name in sorted(values))
 
 
-def cell_file(study: str, path: str, seed: int, root: str = "results") -> str:
-    return f"{root}/{study}/cells/{path}/seed~{seed}.nc"
+def cell_key(kind: str, params: Mapping[str, Any]) -> str:
+    """The key of a simulation of `kind` with these full (flat) parameters."""
+    text = json.dumps([kind, dict(params)], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def cell_file(kind: str, key: str, seed: int, root: str = "results") -> str:
+    return f"{root}/cells/{kind}/{key}/seed~{seed}.nc"
 
 
 def _flat_overrides(where: str, tree: Any) -> dict[str, Any]:
@@ -271,7 +278,8 @@ def _cells(
         params = _parameters(f"{where} grid cell '{path}'", overrides)
         if kind == "stdp_window":
             _check_window_cell(where, path, params)
-        cells.append(Cell(values, path, overrides))
+        settings = {k: v for k, v in sorted(params.values.items()) if v != SPECS[k].default}
+        cells.append(Cell(values, path, overrides, cell_key(kind, params.flat()), settings))
     return cells
 
 
@@ -375,22 +383,4 @@ def _expand_studies(config: Mapping[str, Any]) -> dict[str, Study]:
     batch = (config.get("batch") or {}).get("seeds", 1)
     if not isinstance(batch, int) or isinstance(batch, bool):
         raise ConfigError(f"config 'batch' 'seeds': expected a whole number, got {show(batch)}")
-    chosen = {k: v for k, v in out.items() if not only or k in only}
-    _share_identical_cells(chosen)
-    return chosen
-
-
-def _share_identical_cells(studies: Mapping[str, Study]) -> None:
-    """Run each distinct (parameters, seed) once: a later study reads the first study's cell.
-
-    sleep_vs_wake's sleep cell and disruption's 0.0 cell, say, are the same simulation.
-    """
-    first: dict[tuple[str, int], tuple[str, str]] = {}
-    for study in studies.values():
-        for cell in study.cells:
-            flat = Parameters.from_overrides(cell.overrides).flat()
-            key = json.dumps([study.kind, flat], sort_keys=True, default=str)
-            for seed in study.seeds:
-                owner = first.setdefault((key, seed), (study.name, cell.path))
-                if owner[0] != study.name:
-                    study.shared[cell.path, seed] = owner
+    return {k: v for k, v in out.items() if not only or k in only}
