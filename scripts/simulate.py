@@ -1,11 +1,13 @@
-"""Snakemake entry point of rules simulate, simulate_window, simulate_working_memory and
-simulate_batch: one grid cell and seed -> one netCDF file (params.kind: the network through its
-schedule; for an STDP-window study, the window of one synapse, backends.stdp_window; for a
-working-memory study, the working-memory network, backends.working_memory). A simulate_batch
-job runs several seeds of one grid cell in this one process (params.seeds, params.files),
-writing each seed's file as soon as it is done; it skips a seed whose file is already there and
-was made with this cell's parameters (a batch that failed or was killed before), and writes its
-marker (the rule's output, a JSON list of its seeds and files) last.
+"""Snakemake entry point of rules simulate, simulate_window, simulate_working_memory,
+simulate_batch and simulate_cells: one grid cell and seed -> one netCDF file (params.kind: the
+network through its schedule; for an STDP-window study, the window of one synapse,
+backends.stdp_window; for a working-memory study, the working-memory network,
+backends.working_memory). A simulate_batch job runs several seeds of one grid cell in this one
+process (params.seeds, params.files), a simulate_cells job several cells and seeds
+(params.units), writing each seed's file as soon as it is done; a batch skips a seed whose file
+is already there and was made with this cell's parameters (a batch that failed or was killed
+before), and writes its marker (the rule's output: per unit its cell, seed, file, parameters,
+wall time and whether it was kept) last.
 
 The job's ``mem_mb`` and ``runtime`` resources are enforced here, also when it runs locally: a
 watchdog thread stops the simulation when its resident memory passes ``mem_mb`` or when it runs
@@ -114,16 +116,29 @@ def limits(mem_mb: float | None, runtime_min: float | None, what: str):
             signal.signal(signal.SIGUSR1, old)
 
 
-def main(smk) -> None:
-    batch = hasattr(smk.params, "seeds")  # rule simulate_batch: several seeds, then a marker
-    if batch:
-        seeds = list(smk.params.seeds)
-        outputs = dict(zip(seeds, smk.params.files, strict=True))
+def groups(smk) -> list[tuple[str, dict, dict[int, str]]]:
+    """What the job simulates: (cell key, overrides, seed -> file) per cell, in order."""
+    units = getattr(smk.params, "units", None)  # rule simulate_cells: several cells
+    if units is not None:
+        out: dict[str, tuple[str, dict, dict[int, str]]] = {}
+        for u in units:
+            _, _, files = out.setdefault(u["cell"], (u["cell"], dict(u["overrides"]), {}))
+            files[u["seed"]] = u["file"]
+        return list(out.values())
+    overrides = dict(smk.params.overrides)
+    if hasattr(smk.params, "seeds"):  # rule simulate_batch: seeds of one cell
+        files = dict(zip(smk.params.seeds, smk.params.files, strict=True))
     else:
-        seeds = [int(smk.wildcards.seed)]
-        outputs = {seeds[0]: smk.output[0]}
-    which = f"seed {seeds[0]}" if len(seeds) == 1 else f"seeds {', '.join(map(str, seeds))}"
-    what = f"simulate {smk.params.kind} cell {smk.wildcards.cell} {which}"
+        files = {int(smk.wildcards.seed): smk.output[0]}
+    return [(smk.wildcards.cell, overrides, files)]
+
+
+def main(smk) -> None:
+    jobs = groups(smk)
+    # a batch (simulate_batch, simulate_cells) keeps finished seeds and writes a marker
+    marked = hasattr(smk.params, "seeds") or getattr(smk.params, "units", None) is not None
+    count = sum(len(files) for _, _, files in jobs)
+    what = f"simulate {smk.params.kind} {count} cell(s) of {', '.join(k for k, _, _ in jobs)}"
     resources = smk.resources
     mem_mb = getattr(resources, "mem_mb", None)
     runtime = getattr(resources, "runtime", None)
@@ -132,33 +147,45 @@ def main(smk) -> None:
         contextlib.redirect_stdout(log),
         contextlib.redirect_stderr(log),
     ):
-        print(f"cell {smk.wildcards.cell}, {which}: {smk.params.overrides}")
-        overrides = dict(smk.params.overrides)
-        todo = [s for s in seeds if not (batch and done(outputs[s], s, smk, overrides))]
         print(f"limits: mem_mb {mem_mb}, runtime {runtime} min", flush=True)
         start = time.perf_counter()
         fired: list[str] = []
+        marker: list[dict] = []
         try:
             with limits(mem_mb, runtime, what) as fired:
-                if smk.params.kind in KIND_RUNNERS:
-                    run = KIND_RUNNERS[smk.params.kind]
-                    datasets = (run(overrides, seed) for seed in todo)
-                else:
-                    datasets = simulate_seeds(overrides, todo) if todo else []
-                for seed, ds in zip(todo, datasets, strict=True):
-                    ds.attrs["cell"] = smk.wildcards.cell
-                    write_netcdf(ds, outputs[seed])
-                    report(seed, ds)
+                for key, overrides, files in jobs:
+                    print(f"cell {key}, seeds {', '.join(map(str, files))}: {overrides}")
+                    marker += simulate_cell(smk, key, overrides, files, skip=marked)
         except Exception:
             if not fired:
                 raise
             print(f"{fired[0]} (after {time.perf_counter() - start:.1f} s)", flush=True)
             print(fired[0], file=sys.__stderr__, flush=True)
             sys.exit(1)
-        if batch:
-            kept = [s for s in seeds if s not in todo]
-            marker = {"seeds": seeds, "files": [outputs[s] for s in seeds], "kept": kept}
-            write_text(smk.output[0], json.dumps(marker, indent=1) + "\n")
+        if marked:
+            write_text(smk.output[0], json.dumps({"units": marker}, indent=1) + "\n")
+
+
+def simulate_cell(smk, key: str, overrides: dict, files: dict[int, str], skip: bool) -> list:
+    """Simulate the seeds of one cell whose file is not done (all if not `skip`), writing each
+    as soon as it is done; returns each seed's marker entry (its wall time, or kept)."""
+    todo = [s for s in files if not (skip and done(files[s], s, smk, overrides))]
+    if smk.params.kind in KIND_RUNNERS:
+        run = KIND_RUNNERS[smk.params.kind]
+        datasets = (run(overrides, seed) for seed in todo)
+    else:
+        datasets = simulate_seeds(overrides, todo) if todo else []
+    seconds = {}
+    for seed, ds in zip(todo, datasets, strict=True):
+        ds.attrs["cell"] = key
+        write_netcdf(ds, files[seed])
+        report(seed, ds)
+        seconds[seed] = float(ds.attrs["wall_time_s"])
+    return [
+        {"cell": key, "seed": s, "file": f, "overrides": overrides}
+        | {"seconds": seconds.get(s), "kept": s not in todo}
+        for s, f in files.items()
+    ]
 
 
 def done(path: str, seed: int, smk, overrides: dict) -> bool:

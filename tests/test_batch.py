@@ -176,8 +176,8 @@ def test_a_failed_batch_keeps_its_finished_seeds_and_the_rerun_makes_only_the_ot
     asked.clear()
     run_batch(tmp_path, monkeypatch, fake_simulations(asked))
     assert asked == [1, 2]  # seed 0 is not simulated again
-    marker = json.loads((cells / "seeds~0-2.done").read_text())
-    assert marker["seeds"] == [0, 1, 2] and marker["kept"] == [0]
+    marker = json.loads((cells / "seeds~0-2.done").read_text())["units"]
+    assert [(u["seed"], u["kept"]) for u in marker] == [(0, True), (1, False), (2, False)]
     names = {p.name for p in cells.iterdir()}
     assert names == {"seed~0.nc", "seed~1.nc", "seed~2.nc", "seeds~0-2.done"}
     assert "seed 0: kept" in (tmp_path / "batch.log").read_text()

@@ -60,98 +60,12 @@ CAPTIONS = {
 }
 
 
-def study_names(kind):
-    """A regex matching the names of the studies of one kind (nothing if there is none)."""
-    names = [re.escape(name) for name, study in STUDIES.items() if study.kind == kind]
-    return "|".join(names) if names else "(?!)"
-
-
-# The studies whose cells simulate (network studies), simulate_window (STDP-window studies) and
-# simulate_working_memory (working-memory studies) make.
-NETWORK_STUDIES = study_names("network")
-WINDOW_STUDIES = study_names("stdp_window")
-WORKING_MEMORY_STUDIES = study_names("working_memory")
-
 # Every distinct simulation of the config: cell key -> its grid cell (overrides) and study kind.
 # Studies that share a cell (sleep_vs_wake's sleep cell is disruption's 0.0 cell) share its key,
 # so it runs once, whichever study is listed first, and under any study name.
 CELLS = {
     cell.key: (study.kind, cell) for study in STUDIES.values() for cell in study.cells
 }
-
-# Seed batches (batch.seeds > 1): a network cell's seeds (those of every study asking for it,
-# sorted) are cut into runs of consecutive seeds, then into runs of batch.seeds; one
-# simulate_batch job per run writes its cell files, then its marker
-# results/cells/network/<key>/seeds~<first>-<last>.done, the job's only output (a rule's
-# outputs are patterns with the same wildcards, so one rule cannot name a run's seed files).
-# A label names every seed of its run, so a config asking for other seeds of a cell makes
-# other markers, and their jobs simulate only the seeds that have no file yet.
-BATCH_SEEDS = config["batch"]["seeds"]
-
-
-def seed_runs(seeds, size):
-    """Sorted distinct seeds cut into runs of consecutive seeds, each cut into runs of `size`."""
-    runs, seeds = [], sorted(set(seeds))
-    for seed in seeds:
-        if runs and seed == runs[-1][-1] + 1 and len(runs[-1]) < size:
-            runs[-1].append(seed)
-        else:
-            runs.append([seed])
-    return runs
-
-
-def seed_batches(size):
-    """Cell key -> batch label "<first>-<last>" -> the seeds that job simulates (network cells
-    only, only with size > 1)."""
-    if size <= 1:
-        return {}
-    wanted = {}
-    for study in STUDIES.values():
-        if study.kind == "network":
-            for cell in study.cells:
-                wanted.setdefault(cell.key, set()).update(study.seeds)
-    return {
-        key: {f"{run[0]}-{run[-1]}": run for run in seed_runs(seeds, size)}
-        for key, seeds in wanted.items()
-    }
-
-
-SEED_BATCHES = seed_batches(BATCH_SEEDS)
-# (cell key, seed) -> the label of the batch that simulates it
-BATCH_OF = {
-    (key, seed): label
-    for key, runs in SEED_BATCHES.items()
-    for label, seeds in runs.items()
-    for seed in seeds
-}
-
-
-def cell_source(kind, key, seed):
-    """The target snakemake makes for the cell file of `seed` of cell `key`: the cell file
-    itself (rules simulate, simulate_window, simulate_working_memory), or its batch's marker.
-    """
-    label = BATCH_OF.get((key, seed))
-    if label is None:
-        return cell_file(kind, key, seed)
-    return f"results/cells/{kind}/{key}/seeds~{label}.done"
-
-
-def batch_seeds(wildcards):
-    """The seeds a simulate_batch job simulates (unknown batch: a KeyError names it)."""
-    return SEED_BATCHES[wildcards.cell][wildcards.seeds]
-
-
-def batch_files(wildcards):
-    """The cell files a simulate_batch job writes, one per seed, in the order of its seeds."""
-    return [
-        cell_file(wildcards.kind, wildcards.cell, seed)
-        for seed in batch_seeds(wildcards)
-    ]
-
-
-def batch_runtime(wildcards):
-    """The runtime resource is per simulation: a batch runs several."""
-    return SIMULATE_RESOURCES["runtime"] * len(batch_seeds(wildcards))
 
 
 wildcard_constraints:
@@ -160,6 +74,7 @@ wildcard_constraints:
     cell=CELL_KEY,
     seed=r"\d+",
     seeds=r"\d+-\d+",
+    batch=r"[0-9a-f]{16}",
 
 
 def cell_overrides(wildcards):
@@ -207,25 +122,25 @@ def study_claims(wildcards):
     return [claim.to_dict() for claim in STUDIES[wildcards.study].claims]
 
 
-def raster_cell(wildcards):
-    """The example cell (first sleeping grid cell, first seed) drawn by the sleep raster."""
+def example_cell(wildcards):
+    """The cell a raster draws: kind, key and seed. The first seed of the first sleeping grid
+    cell (sleep raster), or of the first grid cell with the most items cued (working memory).
+    """
     study = STUDIES[wildcards.study]
-    return cell_file(study.kind, study.raster_cell().key, study.seeds[0])
+    if study.kind == "working_memory":
+        cell = study.cells[largest_load(study.cells)]
+    else:
+        cell = study.raster_cell()
+    return study.kind, cell.key, study.seeds[0]
+
+
+def raster_cell(wildcards):
+    return cell_file(*example_cell(wildcards))
 
 
 def raster_source(wildcards):
-    """What makes the sleep raster's cell file (the file, or its batch's marker)."""
-    study = STUDIES[wildcards.study]
-    return cell_source(study.kind, study.raster_cell().key, study.seeds[0])
-
-
-def wm_raster_cell(wildcards):
-    """The example cell of a working-memory study's raster: the first seed of the first grid
-    cell with the most items cued."""
-    study = STUDIES[wildcards.study]
-    return cell_file(
-        study.kind, study.cells[largest_load(study.cells)].key, study.seeds[0]
-    )
+    """What makes the raster's cell file (the file, or its batch's marker)."""
+    return cell_source(*example_cell(wildcards))
 
 
 FIGURE_LABELS = {
@@ -282,13 +197,6 @@ def report_inputs(wildcards):
         "claims": [f"results/{name}/claims.json" for name in STUDIES],
         "code": REPORT_CODE,
     }
-
-
-def simulate_benchmark(kind, key, seed):
-    """The benchmark file of the job that simulates `seed` of cell `key`."""
-    label = BATCH_OF.get((key, seed))
-    name = f"seed~{seed}" if label is None else f"seeds~{label}"
-    return f"results/benchmarks/simulate/{kind}/{key}/{name}.tsv"
 
 
 def report_studies(wildcards):

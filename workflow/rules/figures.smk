@@ -105,10 +105,10 @@ use rule main_effect as sleep_raster with:
 
 
 # The working-memory raster draws one cell file (the first seed of the cell with the largest
-# load); working-memory cells are never batched, so its input is the file itself.
+# load).
 use rule main_effect as wm_raster with:
     input:
-        cell=wm_raster_cell,
+        cell=raster_source,
         code=PLOTTING_CODE,
     output:
         **figure_files_of("wm_raster"),
@@ -119,7 +119,7 @@ use rule main_effect as wm_raster with:
     localrule: True
     params:
         kind="wm_raster",
-        cell=wm_raster_cell,
+        cell=raster_cell,
 
 
 rule figures:

@@ -65,3 +65,27 @@ use rule simulate as simulate_batch with:
     params:
         seeds=batch_seeds,
         files=batch_files,
+
+
+# batch.minutes: one job runs network (or working-memory) cells with no file yet, of several
+# grid cells and seeds, about batch.minutes of them by the cost measured in earlier runs
+# (workflow/rules/batches.smk).
+# Its marker lists each unit's file and wall time, from which later runs size their jobs.
+use rule simulate as simulate_cells with:
+    output:
+        "results/cells/{kind}/batch~{batch}.done",
+    log:
+        "results/logs/simulate/{kind}/batch~{batch}.log",
+    benchmark:
+        "results/benchmarks/simulate/{kind}/batch~{batch}.tsv"
+    wildcard_constraints:
+        kind="|".join(BATCHED_KINDS),
+    threads: cells_threads
+    resources:
+        mem_mb=SIMULATE_RESOURCES["mem_mb"],
+        runtime=cells_runtime,
+        cpus_per_task=cells_threads,
+    params:
+        overrides=None,
+        kind=lambda wildcards: wildcards.kind,
+        units=batch_units,

@@ -1,0 +1,149 @@
+# Which job makes each network cell file: its own simulate job, a seed batch (batch.seeds) or a
+# job sized in minutes (batch.minutes), and the input functions of the batch rules.
+import math
+
+from consolidation.studies.batches import (
+    BATCHED_KINDS,
+    MARKER,
+    Unit,
+    label,
+    plan_batches,
+)
+
+BATCH = config["batch"]
+
+# Seed batches (batch.seeds > 1, no batch.minutes): a network cell's seeds (those of every study
+# asking for it, sorted) are cut into runs of consecutive seeds, then into runs of batch.seeds;
+# one simulate_batch job per run writes its cell files, then its marker
+# results/cells/network/<key>/seeds~<first>-<last>.done, the job's only output (a rule's
+# outputs are patterns with the same wildcards, so one rule cannot name a run's seed files).
+# A label names every seed of its run, so a config asking for other seeds of a cell makes
+# other markers, and their jobs simulate only the seeds that have no file yet.
+
+
+def seed_runs(seeds, size):
+    """Sorted distinct seeds cut into runs of consecutive seeds, each cut into runs of `size`."""
+    runs, seeds = [], sorted(set(seeds))
+    for seed in seeds:
+        if runs and seed == runs[-1][-1] + 1 and len(runs[-1]) < size:
+            runs[-1].append(seed)
+        else:
+            runs.append([seed])
+    return runs
+
+
+def units(kinds):
+    """Every distinct cell and seed of the studies of these kinds, in config order."""
+    return dict.fromkeys(
+        Unit(study.kind, cell.key, seed, cell.settings.get("simulation.threads", 1))
+        for study in STUDIES.values()
+        if study.kind in kinds
+        for cell in study.cells
+        for seed in study.seeds
+    )
+
+
+def seed_batches(size):
+    """Cell key -> batch label "<first>-<last>" -> the seeds that job simulates."""
+    if size <= 1 or BATCH.get("minutes"):
+        return {}
+    wanted = {}
+    for unit in units(["network"]):
+        wanted.setdefault(unit.key, []).append(unit.seed)
+    return {
+        key: {f"{run[0]}-{run[-1]}": run for run in seed_runs(seeds, size)}
+        for key, seeds in wanted.items()
+    }
+
+
+# Jobs sized in minutes (batch.minutes): the network and working-memory cells, packed in config
+# order into jobs of about batch.minutes at the stated batch.cell_seconds each
+# (consolidation.results.batches); each job's marker is results/cells/<kind>/batch~<hash>.done.
+# The plan depends on the config alone, so a job planned here is the same job when snakemake
+# plans it again in a cluster job, while other jobs finish; like a seed batch, a job skips
+# the cells whose file is there.
+def minute_batches(minutes):
+    """Marker -> the params of its simulate_cells job: per unit its cell, seed, file and
+    parameters."""
+    if not minutes:
+        return {}
+    cost = BATCH["cell_seconds"]
+    jobs = plan_batches(units(BATCHED_KINDS), lambda unit: cost, 60 * minutes)
+    return {
+        f"results/cells/{job[0].kind}/"
+        + MARKER.format(label=label(job)): [
+            {
+                "cell": u.key,
+                "seed": u.seed,
+                "file": cell_file(u.kind, u.key, u.seed),
+                "overrides": CELLS[u.key][1].settings,
+            }
+            for u in job
+        ]
+        for job in jobs
+    }
+
+
+SEED_BATCHES = seed_batches(BATCH["seeds"])
+BATCH_UNITS = minute_batches(BATCH.get("minutes"))
+# (cell key, seed) -> the marker of the job that makes it; a cell with none is made by its own
+# job (simulate, simulate_window, simulate_working_memory)
+BATCH_OF = {
+    (key, seed): f"results/cells/network/{key}/seeds~{run}.done"
+    for key, runs in SEED_BATCHES.items()
+    for run, seeds in runs.items()
+    for seed in seeds
+} | {
+    (u["cell"], u["seed"]): marker
+    for marker, units in BATCH_UNITS.items()
+    for u in units
+}
+
+
+def cell_source(kind, key, seed):
+    """The target snakemake makes for the cell file of `seed` of cell `key`: the cell file
+    itself (rules simulate, simulate_window, simulate_working_memory, or a file that is there
+    with batch.minutes), or the marker of its batch."""
+    return BATCH_OF.get((key, seed), cell_file(kind, key, seed))
+
+
+def simulate_benchmark(kind, key, seed):
+    """The benchmark file of the job that makes `seed` of cell `key`."""
+    marker = BATCH_OF.get((key, seed))
+    if marker is None:
+        return f"results/benchmarks/simulate/{kind}/{key}/seed~{seed}.tsv"
+    tsv = marker.removesuffix(".done") + ".tsv"
+    return tsv.replace("results/cells/", "results/benchmarks/simulate/", 1)
+
+
+def batch_seeds(wildcards):
+    """The seeds a simulate_batch job simulates (unknown batch: a KeyError names it)."""
+    return SEED_BATCHES[wildcards.cell][wildcards.seeds]
+
+
+def batch_files(wildcards):
+    """The cell files a simulate_batch job writes, one per seed, in the order of its seeds."""
+    return [
+        cell_file(wildcards.kind, wildcards.cell, seed)
+        for seed in batch_seeds(wildcards)
+    ]
+
+
+def batch_runtime(wildcards):
+    """The runtime resource is per simulation: a batch runs several."""
+    return SIMULATE_RESOURCES["runtime"] * len(batch_seeds(wildcards))
+
+
+def batch_units(wildcards):
+    """What a simulate_cells job simulates: each unit's cell, seed, file and parameters."""
+    return BATCH_UNITS[f"results/cells/{wildcards.kind}/batch~{wildcards.batch}.done"]
+
+
+def cells_threads(wildcards):
+    return batch_units(wildcards)[0]["overrides"].get("simulation.threads", 1)
+
+
+def cells_runtime(wildcards):
+    """Twice the job's stated minutes, plus one simulation's runtime for a compile."""
+    minutes = len(batch_units(wildcards)) * BATCH["cell_seconds"] / 60
+    return SIMULATE_RESOURCES["runtime"] + math.ceil(2 * minutes)
