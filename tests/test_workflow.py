@@ -181,7 +181,7 @@ def test_full_config_merges_over_the_default_and_validates():
     assert all(c.overrides["network.scale"] == 1.0 for s in studies.values() for c in s.cells)
 
 
-@pytest.mark.parametrize("overlays", [(), ("full.yaml",), ("runtime.yaml",)])
+@pytest.mark.parametrize("overlays", [(), ("full.yaml",), ("runtime.yaml",), ("cluster.yaml",)])
 def test_shipped_configs_confirm_claims_on_seeds_held_out_from_tuning(overlays):
     for name, study in load_studies(shipped_config(*overlays)).items():
         assert not tuning_seeds_in(study.seeds), name
