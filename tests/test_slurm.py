@@ -248,3 +248,31 @@ def test_profile_settings(config_file):
     assert (
         config["resources"]["simulate"]["mem_mb"] <= profile["set-resources"]["simulate"]["mem_mb"]
     )
+
+
+def test_cells_packed_in_minutes_run_as_few_slurm_jobs(cluster, local_run, tmp_path_factory):
+    """batch.minutes on the cluster: the 4 cells as 2 SLURM jobs (3 cells and 1), each planned
+    again by its cluster job while the other runs, with the local run's results."""
+    config = {**reduced_config(), "batch": {"minutes": 0.1, "cell_seconds": 2}}
+    workdir = tmp_path_factory.mktemp("slurm-minutes")
+    configfile = workdir / "minutes.yaml"
+    configfile.write_text(yaml.safe_dump(config, sort_keys=False))
+    before = len(cluster.finished_jobs())
+    proc = finish(
+        subprocess.Popen(
+            slurm_command(workdir, configfile),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    )
+    assert proc.returncode == 0, _out(proc)
+    assert job_counts(_out(proc))["simulate_cells"] == 2
+    assert len(cluster.finished_jobs()) - before == 2
+    for study in load_studies(config).values():
+        paths = [f"results/{study.name}/{study.name}.nc", *study.cell_files("results")]
+        for rel in paths:
+            ours, theirs = (_comparable(_open(d / rel)) for d in (workdir, local_run))
+            for ds in (ours, theirs):  # the configs differ in their batch key only
+                ds.attrs = {k: v for k, v in ds.attrs.items() if not k.startswith("config_")}
+            xr.testing.assert_identical(ours, theirs)

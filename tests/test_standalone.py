@@ -21,6 +21,7 @@ from conftest import job_counts, snakemake_command
 import consolidation
 from consolidation.model.parameters import ParameterError, Parameters
 from consolidation.model.specs import SPECS
+from consolidation.studies.grid import cell_file, load_studies
 from consolidation.studies.neighbourhood import PARAMETERS
 
 pytestmark = pytest.mark.slow
@@ -196,12 +197,13 @@ def test_workflow_runs_standalone_cells_in_seed_batches(fresh_a, tmp_path):
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert job_counts(proc.stdout + proc.stderr)["simulate_batch"] == 2
-    cells = tmp_path / "results" / "batched" / "cells"
-    files = sorted(str(p.relative_to(cells)) for p in cells.rglob("*.nc"))
-    assert files == [f"sleep.disruption~{v}/seed~{s}.nc" for v in (0, 1) for s in (0, 2)]
+    study = load_studies(config)["batched"]
+    files = sorted(p.relative_to(tmp_path) for p in (tmp_path / "results").rglob("seed~*.nc"))
+    assert files == sorted(Path(f) for f in study.cell_files())
     assert [p.name for p in projects(cache)] == [fresh.attrs["standalone_key"]]
-    assert_same(xr.load_dataset(cells / "sleep.disruption~0" / "seed~0.nc"), fresh)
-    second = xr.load_dataset(cells / "sleep.disruption~1" / "seed~2.nc")
+    undisrupted, disrupted = (tmp_path / cell_file("network", c.key, 0) for c in study.cells)
+    assert_same(xr.load_dataset(undisrupted), fresh)
+    second = xr.load_dataset(disrupted.with_name("seed~2.nc"))
     assert second.attrs["standalone_batch_position"] == 1
     assert second.attrs["standalone_compile_s"] == 0
     study = xr.load_dataset(tmp_path / "results" / "batched" / "batched.nc")

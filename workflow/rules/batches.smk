@@ -13,23 +13,24 @@ from consolidation.studies.batches import (
 BATCH = config["batch"]
 
 # Seed batches (batch.seeds > 1, no batch.minutes): a network cell's seeds (those of every study
-# asking for it, sorted) are cut into runs of consecutive seeds, then into runs of batch.seeds;
-# one simulate_batch job per run writes its cell files, then its marker
-# results/cells/network/<key>/seeds~<first>-<last>.done, the job's only output (a rule's
-# outputs are patterns with the same wildcards, so one rule cannot name a run's seed files).
-# A label names every seed of its run, so a config asking for other seeds of a cell makes
-# other markers, and their jobs simulate only the seeds that have no file yet.
+# asking for it, sorted) are cut into runs of batch.seeds; one simulate_batch job per run writes
+# its cell files, then its marker results/cells/network/<key>/seeds~<label>.done, the job's
+# only output (a rule's outputs are patterns with the same wildcards, so one rule cannot name a
+# run's seed files). A label names every seed of its run, so a config asking for other seeds
+# of a cell makes other markers, and their jobs simulate only the seeds that have no file yet.
 
 
 def seed_runs(seeds, size):
-    """Sorted distinct seeds cut into runs of consecutive seeds, each cut into runs of `size`."""
-    runs, seeds = [], sorted(set(seeds))
-    for seed in seeds:
-        if runs and seed == runs[-1][-1] + 1 and len(runs[-1]) < size:
-            runs[-1].append(seed)
-        else:
-            runs.append([seed])
-    return runs
+    """Sorted distinct seeds cut into runs of `size`."""
+    seeds = sorted(set(seeds))
+    return [seeds[k : k + size] for k in range(0, len(seeds), size)]
+
+
+def run_label(run):
+    """A run's name: "<first>-<last>" for consecutive seeds, else the seeds joined by "_"."""
+    if run[-1] - run[0] == len(run) - 1:
+        return f"{run[0]}-{run[-1]}"
+    return "_".join(map(str, run))
 
 
 def units(kinds):
@@ -51,7 +52,7 @@ def seed_batches(size):
     for unit in units(["network"]):
         wanted.setdefault(unit.key, []).append(unit.seed)
     return {
-        key: {f"{run[0]}-{run[-1]}": run for run in seed_runs(seeds, size)}
+        key: {run_label(run): run for run in seed_runs(seeds, size)}
         for key, seeds in wanted.items()
     }
 

@@ -73,7 +73,7 @@ wildcard_constraints:
     kind="|".join(STUDY_KINDS),
     cell=CELL_KEY,
     seed=r"\d+",
-    seeds=r"\d+-\d+",
+    seeds=r"\d+-\d+|\d+(?:_\d+)+",
     batch=r"[0-9a-f]{16}",
 
 
