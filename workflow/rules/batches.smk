@@ -45,7 +45,7 @@ def units(kinds):
 
 
 def seed_batches(size):
-    """Cell key -> batch label "<first>-<last>" -> the seeds that job simulates."""
+    """Cell key -> run label (run_label) -> the seeds that job simulates."""
     if size <= 1 or BATCH.get("minutes"):
         return {}
     wanted = {}
@@ -59,7 +59,7 @@ def seed_batches(size):
 
 # Jobs sized in minutes (batch.minutes): the network and working-memory cells, packed in config
 # order into jobs of about batch.minutes at the stated batch.cell_seconds each
-# (consolidation.results.batches); each job's marker is results/cells/<kind>/batch~<hash>.done.
+# (consolidation.studies.batches); each job's marker is results/cells/<kind>/batch~<hash>.done.
 # The plan depends on the config alone, so a job planned here is the same job when snakemake
 # plans it again in a cluster job, while other jobs finish; like a seed batch, a job skips
 # the cells whose file is there.
@@ -94,17 +94,13 @@ BATCH_OF = {
     for key, runs in SEED_BATCHES.items()
     for run, seeds in runs.items()
     for seed in seeds
-} | {
-    (u["cell"], u["seed"]): marker
-    for marker, units in BATCH_UNITS.items()
-    for u in units
-}
+} | {(u["cell"], u["seed"]): marker for marker, job in BATCH_UNITS.items() for u in job}
 
 
 def cell_source(kind, key, seed):
     """The target snakemake makes for the cell file of `seed` of cell `key`: the cell file
-    itself (rules simulate, simulate_window, simulate_working_memory, or a file that is there
-    with batch.minutes), or the marker of its batch."""
+    itself (rules simulate, simulate_window, simulate_working_memory), or its batch's marker.
+    """
     return BATCH_OF.get((key, seed), cell_file(kind, key, seed))
 
 
