@@ -33,6 +33,14 @@ def test_minutes_must_be_positive(tiny_config):
         load_studies(tiny_config)
 
 
+def test_the_job_cap_counts_the_cells_a_job_runs(tiny_config):
+    tiny_config["studies"]["sleep_vs_wake"]["seeds"] = 15_000  # 30,000 cells
+    with pytest.raises(ConfigError, match="above 20000 simulation jobs.*batch.minutes"):
+        load_studies(copy.deepcopy(tiny_config))
+    tiny_config["batch"] = {"minutes": 30, "cell_seconds": 20}  # 90 cells a job
+    assert len(load_studies(tiny_config)["sleep_vs_wake"].seeds) == 15_000
+
+
 def minutes_config(tiny_config: dict) -> dict:
     """sleep_vs_wake alone (2 grid cells x 2 seeds), jobs of 6 s at a stated 2 s per cell:
     three cells in the first job, one in the second."""

@@ -47,7 +47,9 @@ from consolidation.studies.neighbourhood import with_neighbourhood
 STUDY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 RESERVED_NAMES = {"logs", "benchmarks", "cells", "figures"}  # folders results/ already uses
 MAX_SEED = 2**32 - 1  # numpy's and brian2's seed range
-MAX_JOBS = 20_000  # simulation jobs in one config (cells x seeds over all studies)
+# Simulation jobs in one config (cells x seeds over all studies, over the cells one job runs):
+# snakemake plans 20,000 single-cell jobs in about 45 s (docs/workflow.md, seed batches).
+MAX_JOBS = 20_000
 SAFE_VALUE = re.compile(r"[A-Za-z0-9_.+-]+")
 # A cell key: the first hex digits of a SHA-256 (64 bits: no collision expected in any config).
 CELL_KEY = r"[0-9a-f]{16}"
@@ -322,6 +324,14 @@ def _check_window_cell(where: str, path: str, params: Parameters) -> None:
         raise ConfigError(f"{where} grid cell '{path}' parameter 'stdp.offsets': {problem}")
 
 
+def _cells_per_job(batch: Mapping[str, Any]) -> float:
+    """How many cells one simulation job runs, by the config's batch settings."""
+    if batch.get("minutes"):
+        return max(1.0, 60 * batch["minutes"] // batch.get("cell_seconds", 30))
+    seeds = batch.get("seeds", 1)
+    return seeds if isinstance(seeds, int) and seeds >= 1 else 1
+
+
 STUDY_FIELDS = {"description", "kind", "fixed", "grid", "seeds", "figures", "claims"}
 
 
@@ -344,7 +354,7 @@ def _expand_studies(config: Mapping[str, Any]) -> dict[str, Study]:
     _parameters("config 'fixed'", shared)
     out: dict[str, Study] = {}
     folders: dict[str, str] = {}
-    jobs = 0
+    jobs, per_job = 0.0, _cells_per_job(config.get("batch") or {})
     for name, spec in studies.items():
         if not isinstance(name, str):
             raise ConfigError(f"study {show(name)}: a study name must be text")
@@ -363,12 +373,13 @@ def _expand_studies(config: Mapping[str, Any]) -> dict[str, Study]:
         folders[name.lower()] = name
         study = expand_study(name, spec, shared)
         n = len(study.cells) * len(study.seeds)
-        jobs += n
+        jobs += n / per_job
         if jobs > MAX_JOBS:
             raise ConfigError(
                 f"study {show(name)} 'grid' x 'seeds': {len(study.cells)} grid cells x "
-                f"{len(study.seeds)} seeds = {n} jobs bring the config above {MAX_JOBS} "
-                "simulation jobs; split it into several configs"
+                f"{len(study.seeds)} seeds = {n} simulations bring the config above "
+                f"{MAX_JOBS} simulation jobs; pack them into fewer jobs (batch.minutes) or "
+                "split the config"
             )
         out[name] = study
     only = config.get("only") or []
