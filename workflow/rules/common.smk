@@ -1,5 +1,4 @@
 # Config loading and validation, the grid tables, and every input function of the rules.
-import re
 from importlib.util import find_spec
 from pathlib import Path
 

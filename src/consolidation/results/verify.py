@@ -27,16 +27,21 @@ from consolidation.results.io import read_netcdf, write_netcdf
 from consolidation.studies.config import plain
 
 
-def cell_files(results: Path) -> list[Path]:
-    """Every cell file the folder's study datasets read (as recorded, each once), else every
-    cell file found under results/cells."""
-    files: dict[Path, None] = {}
+def recorded_cells(results: Path) -> dict[Path, list[Path]]:
+    """Each study dataset of the results folder -> the cell files it records reading."""
+    recorded = {}
     for dataset in sorted(results.glob("*/*.nc")):
-        if dataset.stem != dataset.parent.name:
-            continue
-        for row in json.loads(read_netcdf(dataset).attrs.get("cells") or "[]"):
-            path = Path(row["file"])
-            files[path if path.is_absolute() else results.parent / path] = None
+        if dataset.stem == dataset.parent.name:
+            rows = json.loads(read_netcdf(dataset).attrs.get("cells") or "[]")
+            paths = (Path(row["file"]) for row in rows)
+            recorded[dataset] = [p if p.is_absolute() else results.parent / p for p in paths]
+    return recorded
+
+
+def cell_files(results: Path) -> list[Path]:
+    """Every cell file the folder's study datasets read (each once), else every cell file
+    found under results/cells."""
+    files = dict.fromkeys(f for paths in recorded_cells(results).values() for f in paths)
     return list(files) or sorted((results / "cells").rglob("seed~*.nc"))
 
 
@@ -80,20 +85,18 @@ def studies_of(path: Path) -> list[Path]:
     top = next((p for p in path.parents if p.name == "cells"), None)
     if top is None:
         return []
-    results, me = top.parent, path.resolve()
-    found = []
-    for dataset in sorted(results.glob("*/*.nc")):
-        if dataset.stem != dataset.parent.name:
-            continue
-        rows = json.loads(read_netcdf(dataset).attrs.get("cells") or "[]")
-        if any((results.parent / row["file"]).resolve() == me for row in rows):
-            found.append(dataset)
-    return found
+    me = path.resolve()
+    return [
+        dataset
+        for dataset, files in recorded_cells(top.parent).items()
+        if any(f.resolve() == me for f in files)
+    ]
 
 
 def study_summary_mismatch(path: Path, stored: xr.Dataset) -> list[str]:
     """Compare the cell's summary with its entry in each study dataset that reads it."""
     bad = []
+    summary = summarize_cell(stored)
     for dataset in studies_of(path):
         study = read_netcdf(dataset)
         axes = list(json.loads(study.attrs["grid"]))
@@ -104,7 +107,6 @@ def study_summary_mismatch(path: Path, stored: xr.Dataset) -> list[str]:
         except KeyError:
             bad.append(f"no entry {where} in {dataset}")
             continue
-        summary = summarize_cell(stored)
         for name in summary.data_vars:
             if name not in entry.data_vars or entry[name].shape != summary[name].shape:
                 continue  # e.g. padded to other cells' phases
@@ -142,7 +144,8 @@ def verify_cell(path: Path) -> tuple[list[str], xr.Dataset | None, xr.Dataset | 
         overrides = overrides_from(stored.attrs)
         run = KIND_RUNNERS.get(stored.attrs.get("study_kind"), simulate)
         fresh = run(overrides, int(stored.attrs["seed"]))
-        fresh.attrs.update({k: stored.attrs[k] for k in ("cell",) if k in stored.attrs})
+        if "cell" in stored.attrs:
+            fresh.attrs["cell"] = stored.attrs["cell"]
         with tempfile.TemporaryDirectory() as tmp:  # compare after the same netCDF round trip
             write_netcdf(fresh, Path(tmp) / "fresh.nc")
             fresh = read_netcdf(Path(tmp) / "fresh.nc")

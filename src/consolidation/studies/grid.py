@@ -327,9 +327,8 @@ def _check_window_cell(where: str, path: str, params: Parameters) -> None:
 def _cells_per_job(batch: Mapping[str, Any]) -> float:
     """How many cells one simulation job runs, by the config's batch settings."""
     if batch.get("minutes"):
-        return max(1.0, 60 * batch["minutes"] // batch.get("cell_seconds", 30))
-    seeds = batch.get("seeds", 1)
-    return seeds if isinstance(seeds, int) and seeds >= 1 else 1
+        return max(1.0, 60 * batch["minutes"] // batch["cell_seconds"])
+    return batch.get("seeds", 1)
 
 
 STUDY_FIELDS = {"description", "kind", "fixed", "grid", "seeds", "figures", "claims"}
@@ -354,7 +353,12 @@ def _expand_studies(config: Mapping[str, Any]) -> dict[str, Study]:
     _parameters("config 'fixed'", shared)
     out: dict[str, Study] = {}
     folders: dict[str, str] = {}
-    jobs, per_job = 0.0, _cells_per_job(config.get("batch") or {})
+    batch = config.get("batch") or {}
+    # JSON schema's "integer" admits 2.0; the batch rules need an int
+    seeds = batch.get("seeds", 1)
+    if not isinstance(seeds, int) or isinstance(seeds, bool):
+        raise ConfigError(f"config 'batch' 'seeds': expected a whole number, got {show(seeds)}")
+    jobs, per_job = 0.0, _cells_per_job(batch)
     for name, spec in studies.items():
         if not isinstance(name, str):
             raise ConfigError(f"study {show(name)}: a study name must be text")
@@ -390,8 +394,4 @@ def _expand_studies(config: Mapping[str, Any]) -> dict[str, Study]:
             raise ConfigError(
                 f"config 'only': no study named {show(name)}; studies: {', '.join(out)}"
             )
-    # JSON schema's "integer" admits 2.0; the batch rules need an int
-    batch = (config.get("batch") or {}).get("seeds", 1)
-    if not isinstance(batch, int) or isinstance(batch, bool):
-        raise ConfigError(f"config 'batch' 'seeds': expected a whole number, got {show(batch)}")
     return {k: v for k, v in out.items() if not only or k in only}
