@@ -20,8 +20,9 @@ On one grid of the default network (the default config's ``fixed`` settings; gri
 
 then the ratios (b)/(a) and (c)/(b), the time of ``snakemake -n`` on generated configs of 10,000
 and 100,000 cells (the config check caps a config at 20,000 simulation jobs, so the 100,000 one
-reports the refusal and how long it took), and the peak memory (max RSS) of the collect job on a
-10,000-cell study synthesized from copies of one real cell file.
+reports the refusal and how long it took), and the wall time and peak memory (max RSS) of the
+collect job on a 10,000-cell study synthesized from one real cell file (``benchmarks/
+collect_part.py``; ``--collect-cells 100000 --collect-batch 90`` for the batched layout).
 
 The compiled projects go to a cache in the work directory (``CONSOLIDATION_CACHE``), so the cold
 figure is cold; the naive peer uses the usual Cython cache.
@@ -44,155 +45,31 @@ import math
 import os
 import platform
 import re
-import resource
-import runpy
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-SNAKEFILE = ROOT / "workflow" / "Snakefile"
-STUDY = "bench"
-AXIS = "sleep.disruption"  # varies only the schedule's plan: every cell shares its network code
-COMPILED = {"simulation.device": "cpp_standalone"}  # the workflow's and (a)'s device
-TARGETS = {
-    "b_over_a": 1.3,  # workflow per cell <= 1.3x the compiled simulation time
-    "c_over_b": 5.0,  # naive peer >= 5x slower than the workflow
-    "dry_10000_s": 30.0,  # snakemake -n on 10,000 cells < 30 s
-    "collect_10000_mb": 2048.0,  # collecting 10,000 cells < 2 GB peak memory
-}
-
-
-# --- helpers ------------------------------------------------------------------------------------
-
-
-def load() -> float:
-    """The 1-minute load average (the machine is shared; every figure records it)."""
-    return round(os.getloadavg()[0], 2)
-
-
-def env(cache: Path | None = None) -> dict[str, str]:
-    """Subprocesses import this checkout's package, whichever checkout the script is in;
-    `cache`: where they keep compiled code (CONSOLIDATION_CACHE), else the usual place."""
-    out = dict(os.environ)
-    out["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), out.get("PYTHONPATH")]))
-    if cache is not None:
-        out["CONSOLIDATION_CACHE"] = str(cache)
-    return out
-
-
-def log(msg: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')} load {load():.2f}] {msg}", file=sys.stderr, flush=True)
-
-
-def default_fixed() -> dict[str, Any]:
-    import yaml
-
-    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
-    return dict(config.get("fixed") or {})
-
-
-def grid_shape(cells: int, seeds: int | None = None) -> tuple[int, int]:
-    """(values, seeds) with values x seeds == cells: 3 seeds when they divide, as the config has."""
-    if seeds is None:
-        seeds = next(s for s in (10, 3, 2, 1) if cells % s == 0 and cells // s >= 2 or s == 1)
-    if cells % seeds:
-        raise SystemExit(f"--cells {cells} is not a multiple of {seeds} seeds")
-    return cells // seeds, seeds
-
-
-def axis_values(n: int) -> list[float]:
-    """n distinct disruption probabilities in [0, 1] with short, stable labels."""
-    if n == 1:
-        return [0.0]
-    digits = max(2, math.ceil(math.log10(n)) + 1)
-    values = sorted({round(i / (n - 1), digits) for i in range(n)})
-    if len(values) != n:  # pragma: no cover (rounding collided)
-        values = [i / (n - 1) for i in range(n)]
-    return values
-
-
-def study_config(
-    cells: int,
-    fixed: dict[str, Any],
-    seeds: int | None = None,
-    name: str = STUDY,
-    batch: bool = False,
-) -> dict[str, Any]:
-    """A workflow config with one study of ``cells`` simulations (grid values x seeds); with
-    `batch`, one job per grid cell runs all its seeds."""
-    n_values, n_seeds = grid_shape(cells, seeds)
-    return {
-        "fixed": dict(fixed),
-        **({"batch": {"seeds": n_seeds}} if batch else {}),
-        "studies": {
-            name: {
-                "description": f"benchmark grid: {n_values} values of {AXIS} x {n_seeds} seeds",
-                "grid": {AXIS: axis_values(n_values)},
-                "seeds": n_seeds,
-                "figures": ["main_effect", "sleep_raster", "weight_change"],
-            }
-        },
-    }
-
-
-def write_yaml(path: Path, data: Any) -> Path:
-    import yaml
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
-    return path
-
-
-def jobs_of(config: dict[str, Any], out_dir: Path) -> list[dict[str, Any]]:
-    """Every simulation job of the config: overrides, seed and an output path."""
-    from consolidation.studies.grid import load_studies
-
-    jobs = []
-    for name, study in load_studies(json.loads(json.dumps(config))).items():
-        for cell in study.cells:
-            for seed in study.seeds:
-                out = out_dir / name / cell.path / f"seed~{seed}.nc"
-                jobs.append({"overrides": cell.overrides, "seed": seed, "output": str(out)})
-    return jobs
-
-
-def snakemake_cmd(workdir: Path, configfile: Path, *args: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "snakemake",
-        "--snakefile",
-        str(SNAKEFILE),
-        "--directory",
-        str(workdir),
-        "--configfile",
-        str(configfile),
-        "--replace-workflow-config",
-        "--nocolor",
-        *args,
-    ]
-
-
-def timed_run(
-    cmd: list[str], cwd: Path, log_path: Path, cache: Path | None = None
-) -> tuple[float, int]:
-    """Run a command with output to a file; (wall seconds, return code)."""
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_path, "w") as out:
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, cwd=cwd, env=env(cache), stdout=out, stderr=subprocess.STDOUT)
-        return time.perf_counter() - start, proc.returncode
-
-
-def tail(path: Path, n: int = 30) -> str:
-    return "\n".join(path.read_text(errors="replace").splitlines()[-n:])
-
+from bench_common import (
+    AXIS,
+    COMPILED,
+    ROOT,
+    TARGETS,
+    default_fixed,
+    grid_shape,
+    jobs_of,
+    load,
+    log,
+    snakemake_cmd,
+    study_config,
+    tail,
+    timed_run,
+    write_yaml,
+)
+from collect_part import collect_worker, part_collect
 
 # --- (a) the compiled simulation alone, in one process -----------------------------------------
 
@@ -396,89 +273,6 @@ def part_dry(cells: int, fixed: dict[str, Any], work: Path) -> dict[str, Any]:
     }
 
 
-# --- collecting a big study ---------------------------------------------------------------------
-
-
-def synthesize(template: Path, config: dict[str, Any], root: Path) -> tuple[dict, list, list]:
-    """Copies of one real cell file as every cell of the config's study, with its attributes."""
-    import h5py
-    import numpy as np
-
-    from consolidation.studies.grid import cell_file, load_studies
-
-    (study,) = load_studies(json.loads(json.dumps(config))).values()
-    table, files = [], []
-    for cell in study.cells:
-        for seed in study.seeds:
-            path = Path(cell_file(study.kind, cell.key, seed, str(root)))
-            path.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(template, path)
-            with h5py.File(path, "r+") as f:
-                f.attrs["seed"] = np.array([seed], dtype=np.int64)
-                for key, value in cell.values.items():
-                    f.attrs[f"param.{key}"] = np.array([value], dtype=np.float64)
-                f.attrs["cell"] = cell.key
-            table.append({"values": cell.values, "seed": seed, "file": str(path)})
-            files.append(str(path))
-    return study.summary(), table, files
-
-
-def collect_worker(spec_path: str) -> None:
-    """Subprocess: the collect job's own script (scripts/collect.py) on a synthesized
-    study."""
-    spec = json.loads(Path(spec_path).read_text())
-    smk = SimpleNamespace(
-        input=spec["files"],
-        output=SimpleNamespace(dataset=spec["output"], index=spec["index"]),
-        log=[spec["log"]],
-        params=SimpleNamespace(study=spec["study"], cells=spec["cells"]),
-        config=spec["config"],
-    )
-    start = time.perf_counter()
-    runpy.run_path(str(ROOT / "scripts" / "collect.py"), init_globals={"snakemake": smk})
-    wall = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    print(json.dumps({"collect_s": wall, "peak_rss_mb": peak_mb}))
-
-
-def part_collect(cells: int, template: Path, fixed: dict[str, Any], work: Path) -> dict:
-    wd = work / f"collect-{cells}"
-    config = study_config(cells, fixed, seeds=10 if cells >= 20 else None, name="collect")
-    start = time.perf_counter()
-    study, table, files = synthesize(template, config, wd / "results")
-    synth_s = time.perf_counter() - start
-    out = wd / "results" / "collect" / "collect.nc"
-    spec = {
-        "files": files,
-        "output": str(out),
-        "index": str(wd / "results" / "collect" / "cells.tsv"),
-        "log": str(wd / "collect.log"),
-        "study": study,
-        "cells": table,
-        "config": config,
-    }
-    (wd / "spec.json").write_text(json.dumps(spec))
-    load_before = load()
-    cmd = [sys.executable, __file__, "_collect", str(wd / "spec.json")]
-    wall, rc = timed_run(cmd, wd, wd / "worker.log")
-    if rc:
-        raise SystemExit(f"collect failed:\n{tail(wd / 'worker.log')}\n{tail(wd / 'collect.log')}")
-    result = json.loads((wd / "worker.log").read_text().strip().splitlines()[-1])
-    children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {
-        "cells": cells,
-        "cell_file_bytes": template.stat().st_size,
-        "synthesize_s": synth_s,
-        "process_wall_s": wall,
-        "collect_s": result["collect_s"],
-        "peak_rss_mb": result["peak_rss_mb"],
-        "largest_child_rss_mb": children_mb,
-        "study_file_bytes": out.stat().st_size,
-        "load_before": load_before,
-        "load_after": load(),
-    }
-
-
 # --- report -------------------------------------------------------------------------------------
 
 
@@ -567,18 +361,27 @@ def table(r: dict[str, Any]) -> str:
                 status,
             )
         )
-    k = r.get("collect")
-    if k:
-        target = "< 2 GB" if k["cells"] == 10_000 else ""
-        status = verdict(k["peak_rss_mb"] < 2048) if target else ""
+    for k in r.get("collect", []):
+        if k["cells"] == 10_000:
+            target, ok = "< 2 GB", k["peak_rss_mb"] < TARGETS["collect_10000_mb"]
+        elif k["cells"] == 100_000:
+            target = "< 10 min, < 4 GB"
+            ok = k["collect_s"] < TARGETS["collect_100000_s"]
+            ok = ok and k["peak_rss_mb"] < TARGETS["collect_100000_mb"]
+        else:
+            target, ok = "", None
+        layout = (
+            f"summaries files of {k['batch']} cells"
+            if k.get("batch")
+            else f"{k['cell_file_bytes'] / 1e3:.0f} kB cell files"
+        )
         rows.append(
             (
-                f"collect {k['cells']:,} cells (peak RSS)",
-                f"{k['peak_rss_mb']:,.0f} MB, {k['collect_s']:.0f} s "
-                f"({k['cell_file_bytes'] / 1e3:.0f} kB cell files); load "
+                f"collect {k['cells']:,} cells (wall, peak RSS)",
+                f"{k['collect_s']:.0f} s, {k['peak_rss_mb']:,.0f} MB ({layout}); load "
                 f"{k['load_before']:.1f}-{k['load_after']:.1f}",
                 target,
-                status,
+                verdict(ok) if target else "",
             )
         )
     return "\n".join("| " + " | ".join(row) + " |" for row in rows)
@@ -625,7 +428,9 @@ def tabulate(paths: list[Path], out: Path | None) -> None:
         if not merged:
             merged = data
             continue
-        for key in ("cold", "a", "b", "c", "dry", "collect"):
+        for key in ("dry", "collect"):  # lists: the runs' rows add up
+            merged[key] = [*merged.get(key, []), *data.get(key, [])]
+        for key in ("cold", "a", "b", "c"):
             if key in data:
                 merged[key] = data[key]
         merged["machine"]["load_end"] = data["machine"]["load_end"]
@@ -677,6 +482,13 @@ def main() -> None:
     )
     parser.add_argument("--dry-cells", default=None, help="sizes for snakemake -n (10000,100000)")
     parser.add_argument("--collect-cells", type=int, default=None, help="default 10000")
+    parser.add_argument(
+        "--collect-batch",
+        type=int,
+        default=0,
+        help="collect from summaries files of this many cells each (as batch.minutes leaves "
+        "them; config/cluster.yaml: 90), not from cell files (0, the default)",
+    )
     parser.add_argument(
         "--template", type=Path, help="a real cell file for the collect part (default: from b or a)"
     )
@@ -761,8 +573,11 @@ def main() -> None:
             raise SystemExit("collect needs a real cell file: run part a or b too")
         fixed_of_template = fixed
         log(f"collect: synthesizing {collect_cells} cells from {template}")
-        results["collect"] = part_collect(collect_cells, template, fixed_of_template, work)
-        log(f"collect: {results['collect']['peak_rss_mb']:.0f} MB peak")
+        collected = part_collect(
+            collect_cells, template, fixed_of_template, work, batch=args.collect_batch
+        )
+        results["collect"] = [collected]
+        log(f"collect: {collected['collect_s']:.0f} s, {collected['peak_rss_mb']:.0f} MB peak")
     results["machine"]["load_end"] = load()
     results["benchmark_wall_s"] = time.perf_counter() - start
     md = table(results)

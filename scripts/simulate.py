@@ -6,8 +6,9 @@ backends.working_memory). A simulate_batch job runs several seeds of one grid ce
 process (params.seeds, params.files), a simulate_cells job several cells and seeds
 (params.units), writing each seed's file as soon as it is done; a batch skips a seed whose file
 is already there and was made with this cell's parameters (a batch that failed or was killed
-before), and writes its marker (the rule's output: per unit its cell, seed, file, parameters,
-wall time and whether it was kept) last.
+before), and writes, last, the summaries of all its cells in one file (what collect reads:
+consolidation.results.batch_file) and its marker (per unit its cell, seed, file,
+parameters, wall time and whether it was kept).
 
 The job's ``mem_mb`` and ``runtime`` resources are enforced here, also when it runs locally: a
 watchdog thread stops the simulation when its resident memory passes ``mem_mb`` or when it runs
@@ -25,10 +26,14 @@ import sys
 import threading
 import time
 
+import xarray as xr
+
 from consolidation import simulate_seeds
 from consolidation.backends.driver import KIND_RUNNERS
-from consolidation.results.collect import CellFileError, read_cell
+from consolidation.results.batch_file import write_summaries
+from consolidation.results.cells import CellFileError, read_cell
 from consolidation.results.io import write_netcdf, write_text
+from consolidation.results.summary import stack_seeds, summarize_cell
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 # How long a limit waits for the main thread to stop by itself before the process is ended.
@@ -151,11 +156,13 @@ def main(smk) -> None:
         start = time.perf_counter()
         fired: list[str] = []
         marker: list[dict] = []
+        summaries: dict[str, xr.Dataset] = {}
         try:
             with limits(mem_mb, runtime, what) as fired:
                 for key, overrides, files in jobs:
                     print(f"cell {key}, seeds {', '.join(map(str, files))}: {overrides}")
-                    marker += simulate_cell(smk, key, overrides, files, skip=marked)
+                    entries, summaries[key] = simulate_cell(smk, key, overrides, files, marked)
+                    marker += entries
         except Exception:
             if not fired:
                 raise
@@ -163,13 +170,18 @@ def main(smk) -> None:
             print(fired[0], file=sys.__stderr__, flush=True)
             sys.exit(1)
         if marked:
-            write_text(smk.output[0], json.dumps({"units": marker}, indent=1) + "\n")
+            write_summaries(smk.output.summaries, summaries)
+            write_text(smk.output.marker, json.dumps({"units": marker}, indent=1) + "\n")
 
 
-def simulate_cell(smk, key: str, overrides: dict, files: dict[int, str], skip: bool) -> list:
+def simulate_cell(
+    smk, key: str, overrides: dict, files: dict[int, str], skip: bool
+) -> tuple[list, xr.Dataset]:
     """Simulate the seeds of one cell whose file is not done (all if not `skip`), writing each
-    as soon as it is done; returns each seed's marker entry (its wall time, or kept)."""
-    todo = [s for s in files if not (skip and done(files[s], s, smk, overrides))]
+    as soon as it is done; returns each seed's marker entry (its wall time, or kept) and the
+    seeds' summaries (stack_seeds)."""
+    kept = {s: done(files[s], s, smk, overrides) for s in files} if skip else {}
+    todo = [s for s in files if kept.get(s) is None]
     if smk.params.kind in KIND_RUNNERS:
         run = KIND_RUNNERS[smk.params.kind]
         datasets = (run(overrides, seed) for seed in todo)
@@ -181,25 +193,28 @@ def simulate_cell(smk, key: str, overrides: dict, files: dict[int, str], skip: b
         write_netcdf(ds, files[seed])
         report(seed, ds)
         seconds[seed] = float(ds.attrs["wall_time_s"])
-    return [
+        kept[seed] = summarize_cell(ds).assign_attrs(ds.attrs)  # a summary, not the rasters
+    entries = [
         {"cell": key, "seed": s, "file": f, "overrides": overrides}
         | {"seconds": seconds.get(s), "kept": s not in todo}
         for s, f in files.items()
     ]
+    return entries, stack_seeds([kept[s] for s in files])
 
 
-def done(path: str, seed: int, smk, overrides: dict) -> bool:
-    """A batch's seed whose cell file is there and belongs to this cell (collect's own check)."""
+def done(path: str, seed: int, smk, overrides: dict) -> xr.Dataset | None:
+    """The summary of a batch's seed whose cell file is there and belongs to this cell
+    (collect's own check), else None."""
     if not os.path.exists(path):
-        return False
+        return None
     study = {"kind": smk.params.kind, "fixed": overrides}
     try:
-        read_cell(path, {}, seed, study)
+        summary = read_cell(path, {}, seed, study)
     except CellFileError as err:
         print(f"seed {seed}: simulated again: {err}")
-        return False
+        return None
     print(f"seed {seed}: kept {path} (made before, with this cell's parameters)")
-    return True
+    return summary
 
 
 def report(seed: int, ds) -> None:

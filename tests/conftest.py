@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
-from consolidation.results.collect import collect_study, read_cell
+from consolidation.results.cells import read_cell
+from consolidation.results.collect import collect_study
 from consolidation.results.io import write_netcdf
 from consolidation.studies.grid import cell_file, load_studies
 

@@ -10,11 +10,14 @@ import subprocess
 import sys
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 import xarray as xr
 from conftest import REPO, job_counts, run_snakemake
 
 import consolidation
+from consolidation.results.batch_file import read_summaries
+from consolidation.results.cells import read_cell
 from consolidation.studies.grid import ConfigError, cell_file, load_studies
 
 SRC = os.path.dirname(os.path.dirname(os.path.abspath(consolidation.__file__)))
@@ -33,6 +36,10 @@ def planned(proc) -> dict[str, list[str]]:
 
 
 MARKER = re.compile(r"results/cells/network/(?P<key>[0-9a-f]{16})/seeds~(?P<label>[\d_-]+)\.done")
+
+
+def summaries_of(marker: str) -> str:
+    return marker.removesuffix(".done") + ".summaries.nc"
 
 
 def batch_cells(marker: str) -> list[str]:
@@ -57,7 +64,9 @@ def test_batches_cover_every_cell_file_once(tiny_config, write_config, tmp_path)
     # sleep_vs_wake: 2 cells x runs (0, 1) and (2); disruption_ach: 4 cells x run (7), one of
     # them sleep_vs_wake's sleep cell, whose seeds are then 0, 1, 2 and 7: runs (0, 1), (2, 7)
     assert counts["simulate_batch"] == 2 * 2 + 3
-    markers = planned(proc)["simulate_batch"]
+    outputs = planned(proc)["simulate_batch"]
+    markers = [f for f in outputs if f.endswith(".done")]
+    assert sorted(outputs) == sorted([*markers, *(summaries_of(m) for m in markers)])
     studies = load_studies(tiny_config)
     sleep = studies["sleep_vs_wake"].cell("schedule.offline~sleep").key
     for label in ("0-1", "2_7"):
@@ -133,6 +142,7 @@ SCRIPT = REPO / "scripts" / "simulate.py"
 CELL = {"network.scale": 0.2}  # the reference cell file's only override but its schedule
 REFERENCE = REPO / "tests" / "data" / "reference" / "runtime.nc"
 KEY = "0123456789abcdef"  # the folder the workflow names by the cell's parameters
+SUMMARIES = summaries_of("seeds~0-2.done")
 
 
 def run_batch(tmp_path, monkeypatch, simulate_seeds, overrides=CELL, seeds=(0, 1, 2)):
@@ -151,11 +161,20 @@ def run_batch(tmp_path, monkeypatch, simulate_seeds, overrides=CELL, seeds=(0, 1
         ),
         resources=SimpleNamespace(mem_mb=None, runtime=None),
         log=[str(tmp_path / "batch.log")],
-        output=[str(cells / "seeds~0-2.done")],
+        output=outputs(marker=cells / "seeds~0-2.done", summaries=cells / "seeds~0-2.summaries.nc"),
     )
     cells.mkdir(parents=True, exist_ok=True)
     runpy.run_path(str(SCRIPT), init_globals={"snakemake": smk})
     return cells
+
+
+class outputs(list):
+    """A rule's named outputs, as snakemake passes them: by position and by name."""
+
+    def __init__(self, **named):
+        super().__init__(str(path) for path in named.values())
+        for name, path in named.items():
+            setattr(self, name, str(path))
 
 
 def fake_simulations(asked: list[int], fail_after: int | None = None):
@@ -188,8 +207,13 @@ def test_a_failed_batch_keeps_its_finished_seeds_and_the_rerun_makes_only_the_ot
     marker = json.loads((cells / "seeds~0-2.done").read_text())["units"]
     assert [(u["seed"], u["kept"]) for u in marker] == [(0, True), (1, False), (2, False)]
     names = {p.name for p in cells.iterdir()}
-    assert names == {"seed~0.nc", "seed~1.nc", "seed~2.nc", "seeds~0-2.done"}
+    assert names == {"seed~0.nc", "seed~1.nc", "seed~2.nc", "seeds~0-2.done", SUMMARIES}
     assert "seed 0: kept" in (tmp_path / "batch.log").read_text()
+    # the summaries file holds every seed of the batch, the kept one too, as its cell file
+    group = read_summaries(cells / SUMMARIES, [KEY])[KEY]
+    assert group["seed"].values.tolist() == [0, 1, 2]
+    kept = read_cell(cells / "seed~0.nc", {}, 0, {"fixed": CELL})
+    np.testing.assert_array_equal(group["recall"].sel(seed=0), kept["recall"])
 
 
 def test_a_batch_simulates_again_seeds_made_with_other_parameters(tmp_path, monkeypatch):

@@ -14,6 +14,7 @@ from consolidation.studies.batches import Unit, label, plan_batches
 from consolidation.studies.grid import ConfigError, load_studies
 
 PROVENANCE = {"wall_time_s", "history", "host", "code_revision", "code_dirty"}
+STUDY_PROVENANCE = {*PROVENANCE, "cells", "config_yaml", "config_sha256", "collect_code_dirty"}
 
 
 def test_units_are_packed_in_order_by_their_cost_one_kind_and_thread_count_a_job():
@@ -82,12 +83,34 @@ def test_jobs_of_several_cells_make_the_cells_of_single_jobs(
             for ds in (ours, alone):
                 ds.attrs = {k: v for k, v in ds.attrs.items() if k not in PROVENANCE}
             xr.testing.assert_identical(ours, alone)
+    # collect read the jobs' summaries files, and made the dataset collecting the cell files
+    # of single jobs makes
+    ours, alone = xr.load_dataset(tmp_path / target), xr.load_dataset(workdir / target)
+    for ds in (ours, alone):
+        ds.attrs = {k: v for k, v in ds.attrs.items() if k not in STUDY_PROVENANCE}
+    xr.testing.assert_identical(ours, alone)
     again = run_snakemake(tmp_path, "-n", target, configfile=configfile)
     assert "Nothing to be done" in again.stdout
     first = json.loads(markers[3].read_text())["units"][0]
-    # a lost cell file is made again once its job's marker and the dataset made from it go
-    for lost in (tmp_path / first["file"], markers[3], tmp_path / target):
-        Path(lost).unlink()
+    # a lost cell file stops collect, whose message says to delete the job's summaries; the job
+    # then makes only that cell again
+    summaries = markers[3].with_name(markers[3].name.replace(".done", ".summaries.nc"))
+    Path(tmp_path / first["file"]).unlink()
+    proc = run_snakemake(
+        tmp_path,
+        "--cores",
+        "1",
+        target,
+        "--forcerun",
+        "collect",
+        configfile=configfile,
+        check=False,
+    )
+    assert proc.returncode != 0
+    message = f"missing, though its batch's summaries {summaries.relative_to(tmp_path)}"
+    assert message in proc.stdout + proc.stderr
+    assert not (tmp_path / target).exists()
+    summaries.unlink()  # as the message says
     proc = run_snakemake(tmp_path, "--cores", "2", target, configfile=configfile)
     assert job_counts(proc.stdout + proc.stderr) == {"simulate_cells": 1, "collect": 1}
     rerun = json.loads(markers[3].read_text())["units"]

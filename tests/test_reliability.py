@@ -24,15 +24,16 @@ import xarray as xr
 import yaml
 from conftest import REPO, job_counts, run_snakemake, snakemake_command
 
-from consolidation.results.collect import (
+from consolidation.results.batch_file import write_summaries
+from consolidation.results.cells import (
     CellFileError,
     check_shared_parameters,
-    collect_study,
-    flagged_runs,
+    read_batch,
     read_cell,
-    recall_outcome,
 )
+from consolidation.results.collect import collect_study, flagged_runs, recall_outcome
 from consolidation.results.io import read_netcdf, write_netcdf
+from consolidation.results.summary import stack_seeds
 from consolidation.studies.grid import cell_file, load_studies
 
 pytestmark = pytest.mark.slow
@@ -269,6 +270,31 @@ def test_read_cell_rejects_wrong_seed_folder_and_mixed_parameters(runs):
     write_netcdf(incomplete, work / "incomplete.nc")
     with pytest.raises(CellFileError, match="incomplete, missing recall"):
         read_cell(work / "incomplete.nc", {"sleep.disruption": 0.0}, 0, study)
+
+
+def test_a_batch_summaries_file_is_checked_as_cell_files_are(runs):
+    """What collect reads for a batched cell: its batch's summaries file, checked cell by cell
+    (seeds, parameters, cell key) with errors naming the file."""
+    _, work, _ = runs
+    study = {"name": STUDY, "fixed": CONFIG["fixed"]}
+    values = {"sleep.disruption": 0.0}
+    summary = read_cell(work / CELLS["0"], values, 0, study)
+    path = work / "batch.summaries.nc"
+    write_summaries(path, {KEYS["0"]: stack_seeds([summary])})
+    (group,) = read_batch(path, [(KEYS["0"], values, [0])], study)
+    np.testing.assert_array_equal(group["recall"].sel(seed=0), summary["recall"])
+    assert group["wall_time_s"].item() == summary.attrs["wall_time_s"]
+    with pytest.raises(
+        CellFileError, match=f"batch.summaries.nc: holds no seed 3 of cell {KEYS['0']}"
+    ):
+        read_batch(path, [(KEYS["0"], values, [0, 3])], study)
+    with pytest.raises(CellFileError, match=f"holds no cell {KEYS['1']}"):
+        read_batch(path, [(KEYS["1"], values, [0])], study)
+    with pytest.raises(CellFileError, match="network.scale = 0.2, its grid cell has 0.3"):
+        read_batch(path, [(KEYS["0"], values, [0])], {**study, "fixed": {"network.scale": 0.3}})
+    path.write_text("not netCDF")
+    with pytest.raises(CellFileError, match="batch.summaries.nc: cannot be read as netCDF"):
+        read_batch(path, [(KEYS["0"], values, [0])], study)
 
 
 # --- runaway and NaN runs are flagged and left out of averages -----------------------------

@@ -18,7 +18,7 @@ from conftest import run_study
 from consolidation.backends.stdp_window import simulate_window
 from consolidation.present import plots
 from consolidation.present.report import build_report
-from consolidation.results.collect import CellFileError, read_cell
+from consolidation.results.cells import CellFileError, read_cell
 from consolidation.results.io import read_netcdf, write_netcdf
 from consolidation.studies.claims import coordinate_labels, study_variables
 from consolidation.studies.grid import ConfigError, load_studies

@@ -20,7 +20,7 @@ from conftest import job_counts, run_snakemake, run_study
 from consolidation.backends.working_memory import simulate_working_memory
 from consolidation.present import plots
 from consolidation.present.report import build_report
-from consolidation.results.collect import CellFileError, read_cell
+from consolidation.results.cells import CellFileError, read_cell
 from consolidation.results.io import read_netcdf, write_netcdf
 from consolidation.results.verify import verify_cell
 from consolidation.studies.claims import coordinate_labels, study_variables

@@ -104,6 +104,17 @@ def cell_source(kind, key, seed):
     return BATCH_OF.get((key, seed), cell_file(kind, key, seed))
 
 
+def summary_source(kind, key, seed):
+    """What collect reads for `seed` of cell `key`: its batch's summaries file, or the cell
+    file itself."""
+    marker = BATCH_OF.get((key, seed))
+    return cell_file(kind, key, seed) if marker is None else summaries_of(marker)
+
+
+def summaries_of(marker):
+    return marker.removesuffix(".done") + ".summaries.nc"
+
+
 def simulate_benchmark(kind, key, seed):
     """The benchmark file of the job that makes `seed` of cell `key`."""
     marker = BATCH_OF.get((key, seed))

@@ -88,24 +88,29 @@ def cell_threads(wildcards):
 
 
 def study_cells(wildcards):
-    """Collect's inputs: each cell file, or the marker of the batch that writes it."""
+    """Collect's inputs: each cell file, or the summaries file of the batch that makes it."""
     study = STUDIES[wildcards.study]
     return list(
         dict.fromkeys(
-            cell_source(study.kind, c.key, s) for c in study.cells for s in study.seeds
+            summary_source(study.kind, c.key, s)
+            for c in study.cells
+            for s in study.seeds
         )
     )
 
 
 def study_cell_table(wildcards):
-    """Grid values, seed, cell file and what makes it, for each cell of a study in order."""
+    """Grid values, seed, cell file, cell key, what makes the file and what collect reads
+    (the file, or its batch's summaries), for each cell of a study in order."""
     study = STUDIES[wildcards.study]
     return [
         {
             "values": c.values,
             "seed": s,
             "file": cell_file(study.kind, c.key, s),
+            "cell": c.key,
             "made_by": cell_source(study.kind, c.key, s),
+            "read_from": summary_source(study.kind, c.key, s),
         }
         for c in study.cells
         for s in study.seeds

@@ -48,12 +48,15 @@ use rule simulate as simulate_working_memory with:
 # batch.seeds > 1: one job runs a run of seeds of one network cell in one process (the network
 # is built once; with cpp_standalone only the compiled program re-runs per seed). It writes each
 # seed's cell file as soon as that seed is done, skips seeds whose file is already there and was
-# made with the cell's parameters, and then writes its marker, the only output snakemake tracks:
-# a failed or killed batch keeps its finished seeds, and its next run simulates only the others.
+# made with the cell's parameters, and then writes its seeds' summaries (what collect reads) and
+# its marker, the outputs snakemake tracks (a rule's outputs share its wildcards, so it cannot
+# name each seed's file): a failed or killed batch keeps its finished seeds, and its next run
+# simulates only the others.
 # seeds~0-2 is the run of seeds 0, 1 and 2.
 use rule simulate as simulate_batch with:
     output:
-        "results/cells/{kind}/{cell}/seeds~{seeds}.done",
+        marker="results/cells/{kind}/{cell}/seeds~{seeds}.done",
+        summaries="results/cells/{kind}/{cell}/seeds~{seeds}.summaries.nc",
     log:
         "results/logs/simulate/{kind}/{cell}/seeds~{seeds}.log",
     benchmark:
@@ -73,7 +76,8 @@ use rule simulate as simulate_batch with:
 # Its marker lists each unit's file and wall time, from which later runs size their jobs.
 use rule simulate as simulate_cells with:
     output:
-        "results/cells/{kind}/batch~{batch}.done",
+        marker="results/cells/{kind}/batch~{batch}.done",
+        summaries="results/cells/{kind}/batch~{batch}.summaries.nc",
     log:
         "results/logs/simulate/{kind}/batch~{batch}.log",
     benchmark:

@@ -9,20 +9,16 @@ files. A study of kind ``stdp_window`` (consolidation.model.stdp) has one small 
 cell has fewer population spikes) and ``trace_time`` (the union of the cells' sample times).
 What each kind keeps of a cell: :mod:`consolidation.results.summary`.
 
-Every cell file is checked before it is used (:func:`read_cell`): it must open, hold the
-summary variables, and record the seed and parameters its path and the config give it; the
-study's other parameters must agree across cells. Otherwise :class:`CellFileError` names the
-file and what is wrong. Runs with runaway activity or NaN/infinite state are kept but flagged
-(``flag``) and left out of :func:`recall_outcome`, the number figures and the report average.
+Every cell is checked before it is used (:mod:`consolidation.results.cells`). Runs with runaway
+activity or NaN/infinite state are kept but flagged (``flag``) and left out of
+:func:`recall_outcome`, the number figures and the report average.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -30,94 +26,15 @@ import pandas as pd
 import xarray as xr
 
 from consolidation.backends import provenance
-from consolidation.model.parameters import SPECS, Parameters
-from consolidation.results.io import read_netcdf
-from consolidation.results.summary import FLAGS, REQUIRED, run_flags, summarize_cell
-from consolidation.studies.config import format_value, plain, plain_tree
-from consolidation.studies.grid import CELL_KEY
-
-CELL_ATTRS = ("code_revision", "host", "Conventions")
-# A dimension of a cell file whose length a parameter gives: (dimension, parameter, what).
-COUNTED = {
-    "network": (("memory", "memory.count", "memories"),),
-    "working_memory": (("item", "working_memory.items", "items"),),
-}
-
-
-class CellFileError(ValueError):
-    """A cell file is unreadable, incomplete or belongs to other parameters; names the file."""
-
-
-def _fail(path: str | Path, what: str) -> CellFileError:
-    return CellFileError(
-        f"cell file {path}: {what}. Delete it (snakemake then re-runs that cell) or fix the config."
-    )
-
-
-def read_cell(
-    path: str | Path,
-    values: Mapping[str, Any],
-    seed: int,
-    study: Mapping[str, Any],
-) -> xr.Dataset:
-    """Open one cell file, check it belongs where it lies (else CellFileError), and return its
-    summary (:func:`summarize_cell`) with the cell's attributes."""
-    try:
-        ds = read_netcdf(path)
-    except Exception as err:  # truncated, not netCDF, unreadable: all mean "not a result"
-        reason = " ".join(str(err).split())[:200]
-        raise _fail(path, f"cannot be read as netCDF ({type(err).__name__}: {reason})") from None
-    kind = study.get("kind", "network")
-    made_by = ds.attrs.get("study_kind", "network")
-    if made_by != kind:
-        raise _fail(path, f"was made by a {made_by} simulation, its study is of kind {kind}")
-    required, dims = REQUIRED[kind]
-    missing = [v for v in required if v not in ds.data_vars]
-    missing += [f"dimension {d}" for d in dims if d not in ds.dims]
-    if missing:
-        raise _fail(path, "incomplete, missing " + ", ".join(missing))
-    recorded_seed = ds.attrs.get("seed")
-    if recorded_seed is None or int(recorded_seed) != int(seed):
-        raise _fail(path, f"records seed {recorded_seed}, its path says seed {seed}")
-    overrides = {**study.get("fixed", {}), **values}
-    expected = Parameters.from_overrides(overrides).flat()
-    for key in sorted(overrides):
-        got = ds.attrs.get(f"param.{key}")
-        if got is None:
-            raise _fail(path, f"records no value for parameter {key}")
-        if not _same(plain(got), expected[key]):
-            raise _fail(
-                path,
-                f"was simulated with {key} = {plain(got)!r}, its grid cell has {expected[key]!r}",
-            )
-    recorded, folder = ds.attrs.get("cell"), Path(path).parent.name
-    if recorded is not None and re.fullmatch(CELL_KEY, folder) and recorded != folder:
-        raise _fail(path, f"was made for cell {recorded}, it lies in the folder of cell {folder}")
-    for dim, key, what in COUNTED.get(kind, ()):
-        if ds.sizes[dim] != int(expected[key]):
-            raise _fail(path, f"has {ds.sizes[dim]} {what}, {key} is {expected[key]}")
-    return summarize_cell(ds).assign_attrs(ds.attrs)
-
-
-def check_shared_parameters(
-    files: Sequence[str | Path], datasets: Sequence[xr.Dataset], axes: Sequence[str]
-) -> None:
-    """Every parameter that is not a grid axis must be the same in every cell of a study."""
-    if not datasets:
-        return
-    first = datasets[0].attrs
-    keys = {k for d in datasets for k in d.attrs if k.startswith("param.")}
-    for key in sorted(keys):
-        if key.removeprefix("param.") in axes:
-            continue
-        for path, ds in zip(files, datasets, strict=True):
-            if not _same(plain(ds.attrs.get(key)), plain(first.get(key))):
-                raise _fail(
-                    path,
-                    f"has {key.removeprefix('param.')} = {plain(ds.attrs.get(key))!r} but "
-                    f"{files[0]} has {plain(first.get(key))!r} (cells of one study must share "
-                    "every parameter that is not a grid axis; were they made by other code?)",
-                )
+from consolidation.model.parameters import SPECS
+from consolidation.results.summary import (
+    FLAGS,
+    PER_SEED,
+    same,
+    stack_seeds,
+    summarize_cell,
+)
+from consolidation.studies.config import format_value, plain_tree
 
 
 def _union(labels: Sequence[Sequence[Any]]) -> list[Any]:
@@ -134,7 +51,7 @@ def _phase_labels(summaries: Sequence[xr.Dataset]) -> list[str]:
     n = max(s.sizes.get("phase", 0) for s in summaries)
     labels = []
     for i in range(n):
-        names = _union([[str(s["phase"].values[i])] for s in summaries if s.sizes["phase"] > i])
+        names = _union([[str(s.indexes["phase"][i])] for s in summaries if s.sizes["phase"] > i])
         prefix = f"{i}:"
         kinds = [name.removeprefix(prefix) for name in names]
         labels.append(prefix + "|".join(kinds))
@@ -153,50 +70,101 @@ def collect_study(
     config: Mapping[str, Any] | None = None,
     files: Sequence[str] | None = None,
 ) -> xr.Dataset:
-    """Stack cells (grid values, seed, cell dataset) into one dataset with a dim per grid axis.
+    """Stack cells (grid values, seed, cell dataset as
+    :func:`consolidation.results.cells.read_cell` returns it) into one dataset with a dim per
+    grid axis (:func:`collect_groups`)."""
+    groups = [
+        (values, stack_seeds([summarize_cell(ds).assign_attrs(ds.attrs)]))
+        for values, _, ds in cells
+    ]
+    return collect_groups(groups, axes, study, config, files)
 
-    ``config`` (the workflow config) and ``files`` (the cell files, in order) go into the
-    provenance attributes.
+
+def collect_groups(
+    groups: Sequence[tuple[Mapping[str, Any], xr.Dataset]],
+    axes: Mapping[str, Sequence[Any]],
+    study: Mapping[str, Any],
+    config: Mapping[str, Any] | None = None,
+    files: Sequence[str] | None = None,
+) -> xr.Dataset:
+    """Stack groups (grid values, summaries of some of that grid cell's seeds stacked along
+    ``seed``: :func:`consolidation.results.summary.stack_seeds`) into one dataset with a dim
+    per grid axis.
+
+    ``config`` (the workflow config) and ``files`` (the cell files, in the order of the
+    groups' seeds) go into the provenance attributes.
     """
     axis_names = list(axes)
-    summaries = [summarize_cell(ds) for _, _, ds in cells]
-    relabelled = summaries
-    if "phase" in summaries[0].dims:  # network cells: schedules may differ between cells
-        phases = _phase_labels(summaries)
-        probes = _union([list(s["probe"].values) for s in summaries])
-        relabelled = []
-        for summary in summaries:
-            n = summary.sizes["phase"]
-            summary = summary.assign_coords(phase=phases[:n]).reindex(phase=phases, probe=probes)
-            relabelled.append(summary)
+    stacked, order = _stack([g for _, g in groups])
     index = pd.MultiIndex.from_tuples(
         [
-            tuple(_coordinate_value(values[a]) for a in axis_names) + (seed,)
-            for values, seed, _ in cells
+            tuple(_coordinate_value(groups[i][0][a]) for a in axis_names) + (int(seed),)
+            for i in order
+            for seed in groups[i][1]["seed"].values
         ],
         names=[*axis_names, "seed"],
     )
-    stacked = xr.concat(relabelled, dim="cell", join="outer", combine_attrs="drop")
+    stacked = stacked.drop_vars(list(PER_SEED))
     stacked = stacked.assign_coords(xr.Coordinates.from_pandas_multiindex(index, "cell"))
     ds = stacked.unstack("cell")
     order = {a: [_coordinate_value(v) for v in axes[a]] for a in axis_names}
-    order["seed"] = sorted({seed for _, seed, _ in cells})
+    order["seed"] = sorted({int(seed) for _, g in groups for seed in g["seed"].values})
     ds = ds.reindex(order)
     front = [*axis_names, "seed"]
     ds = ds.transpose(*front, ...)
     for name in axis_names:
         ds[name].attrs.update(axis_attrs(name))
     ds["seed"].attrs.update({"units": "1", "long_name": "random seed of the simulation"})
-    for name, var in relabelled[0].data_vars.items():
-        ds[name].attrs = dict(var.attrs)
-    for name in set(relabelled[0].coords) - {*axis_names, "seed"}:
-        ds[name].attrs.update(relabelled[0][name].attrs)
+    for name in [*stacked.data_vars, *set(stacked.coords) - {*axis_names, "seed", "cell"}]:
+        ds[name].attrs.update(stacked[name].attrs)
     for name in ("probe", "memory", "hippocampus", "phase", "population"):
         if name in ds.coords:
             ds[name].attrs.setdefault("long_name", _DIM_NAMES[name])
             ds[name].attrs.setdefault("units", "1")
-    ds.attrs = study_attrs(study, [c[2] for c in cells], config, files)
+    ds.attrs = study_attrs(study, [g for _, g in groups], config, files)
     return ds
+
+
+def _stack(groups: Sequence[xr.Dataset]) -> tuple[xr.Dataset, list[int]]:
+    """Groups' seeds stacked along ``cell``, and the order of the groups in it.
+
+    Groups whose coordinates agree are stacked as plain arrays: aligning each cell on its own
+    costs milliseconds, hours for 100,000 cells. A network cell's phases are relabelled by
+    position (:func:`_phase_labels`) and every group is put on the union of probes, so cells
+    whose schedules differ line up (NaN where a cell has no such phase).
+    """
+    alike: dict[tuple, list[int]] = {}
+    for i, group in enumerate(groups):
+        shape = tuple((n, tuple(index)) for n, index in group.indexes.items() if n != "seed")
+        alike.setdefault(shape, []).append(i)
+    phases = probes = None
+    if "phase" in groups[0].dims:  # network cells: schedules may differ between cells
+        phases = _phase_labels(groups)
+        probes = _union([list(g.indexes["probe"]) for g in groups])
+    stacks = []
+    for members in alike.values():
+        first = groups[members[0]].drop_vars("seed").rename_dims(seed="cell")
+        stack = xr.Dataset(
+            {
+                name: (
+                    var.dims,
+                    np.concatenate([groups[i].variables[name].values for i in members]),
+                    var.attrs,
+                )
+                for name, var in first.data_vars.items()
+            },
+            coords={name: first.variables[name] for name in first.coords},
+        )
+        if phases is not None:
+            n = first.sizes["phase"]
+            stack = stack.assign_coords(phase=phases[:n]).reindex(phase=phases, probe=probes)
+        stacks.append(stack)
+    stacked = xr.concat(stacks, dim="cell", join="outer", combine_attrs="drop")
+    relabelled = {"phase"} if phases is not None else set()
+    for name in [*stacked.data_vars, *stacked.coords]:
+        if name in groups[0].variables and name not in relabelled:
+            stacked[name].attrs = dict(groups[0][name].attrs)
+    return stacked, [i for members in alike.values() for i in members]
 
 
 _DIM_NAMES = {
@@ -217,13 +185,19 @@ def _coordinate_value(value: Any) -> Any:
 
 def study_attrs(
     study: Mapping[str, Any],
-    datasets: Sequence[xr.Dataset],
+    groups: Sequence[xr.Dataset],
     config: Mapping[str, Any] | None = None,
     files: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """Study, grid, shared parameters and full provenance: config, versions, code, hosts, times."""
+    """Study, grid, shared parameters and full provenance: config, versions, code, hosts, times
+    (``groups`` as :func:`collect_groups` takes them)."""
     import yaml
 
+    per_seed = {
+        name: np.concatenate([g[name].values for g in groups]) for name in [*PER_SEED, "seed"]
+    }
+    flags = np.concatenate([g["flag"].values for g in groups])
+    count = len(flags)
     attrs: dict[str, Any] = {
         "title": f"study {study['name']}",
         "study": study["name"],
@@ -232,36 +206,27 @@ def study_attrs(
         "fixed": json.dumps(study["fixed"]),
         "seeds": json.dumps(study["seeds"]),
         "study_kind": study.get("kind", "network"),
-        "cell_count": len(datasets),
+        "cell_count": count,
     }
-    first = datasets[0].attrs
+    first = groups[0].attrs
     for key, value in first.items():
-        shared = all(_same(d.attrs.get(key), value) for d in datasets)
+        shared = all(same(g.attrs.get(key), value) for g in groups)
         if key.startswith(("param.", "version_")) and shared:
             attrs[key] = value
-    attrs["code_revision"] = ",".join(sorted({str(d.attrs.get("code_revision")) for d in datasets}))
-    attrs["code_dirty"] = int(any(int(d.attrs.get("code_dirty", 0)) for d in datasets))
-    attrs["host"] = ",".join(sorted({str(d.attrs.get("host")) for d in datasets}))
-    attrs["wall_time_s"] = float(sum(float(d.attrs.get("wall_time_s", 0.0)) for d in datasets))
+    attrs["code_revision"] = ",".join(sorted(set(per_seed["code_revision"].tolist())))
+    attrs["code_dirty"] = int(per_seed["code_dirty"].any())
+    attrs["host"] = ",".join(sorted(set(per_seed["host"].tolist())))
+    attrs["wall_time_s"] = float(per_seed["wall_time_s"].sum())
     # one record per cell: which file, where and by which code it ran, how long it took
-    names = list(files) if files is not None else [str(i) for i in range(len(datasets))]
+    names = list(files) if files is not None else [str(i) for i in range(count)]
+    records = zip(names, *(per_seed[n].tolist() for n in ["seed", *PER_SEED]), strict=True)
     attrs["cells"] = json.dumps(
-        [
-            {
-                "file": str(name),
-                "seed": int(d.attrs.get("seed", -1)),
-                "wall_time_s": float(d.attrs.get("wall_time_s", np.nan)),
-                "host": str(d.attrs.get("host")),
-                "code_revision": str(d.attrs.get("code_revision")),
-                "code_dirty": int(d.attrs.get("code_dirty", 0)),
-            }
-            for name, d in zip(names, datasets, strict=True)
-        ]
+        [dict(zip(["file", "seed", *PER_SEED], record, strict=True)) for record in records]
     )
     flagged = [
-        f"{name} ({', '.join(k for k, bit in FLAGS.items() if run_flags(d) & bit)})"
-        for name, d in zip(names, datasets, strict=True)
-        if run_flags(d)
+        f"{name} ({', '.join(k for k, bit in FLAGS.items() if flag & bit)})"
+        for name, flag in zip(names, flags.tolist(), strict=True)
+        if flag
     ]
     attrs["flagged_runs"] = json.dumps(flagged)
     rev, dirty = provenance.code_revision()
@@ -273,12 +238,8 @@ def study_attrs(
         attrs["config_yaml"] = text
         attrs["config_sha256"] = hashlib.sha256(text.encode()).hexdigest()
     attrs["Conventions"] = provenance.CONVENTIONS
-    attrs["history"] = provenance.history(f"collect {len(datasets)} cells")
+    attrs["history"] = provenance.history(f"collect {count} cells")
     return attrs
-
-
-def _same(a: Any, b: Any) -> bool:
-    return bool(np.array_equal(np.asarray(a), np.asarray(b))) if a is not None else b is None
 
 
 # --- numbers read from a study dataset ------------------------------------------------------

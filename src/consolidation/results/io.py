@@ -17,6 +17,9 @@ from pathlib import Path
 import xarray as xr
 
 ENGINE = "h5netcdf"
+# Reading a file is ten times faster through the netCDF-C library than through h5py, with the
+# same data and attributes: collect reads every cell of a study.
+READ_ENGINE = "netcdf4"
 
 
 @contextlib.contextmanager
@@ -57,5 +60,5 @@ def write_netcdf(ds: xr.Dataset, path: str | os.PathLike) -> None:
 
 def read_netcdf(path: str | os.PathLike) -> xr.Dataset:
     """Open a dataset fully into memory and close the file."""
-    with xr.open_dataset(path, engine=ENGINE) as ds:
+    with xr.open_dataset(path, engine=READ_ENGINE) as ds:
         return ds.load()

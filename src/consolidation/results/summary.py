@@ -105,3 +105,52 @@ def summarize_cell(ds: xr.Dataset) -> xr.Dataset:
             out[name] = out[name].astype("int8").assign_attrs(out[name].attrs)
     out["flag"] = _flag_variable(ds)
     return out
+
+
+# --- the summaries of a batch, in one file ----------------------------------------------------
+
+# Attributes of a cell file that differ between seeds and that collect keeps: variables along
+# ``seed`` once the seeds of a cell are stacked (:func:`stack_seeds`).
+PER_SEED = {
+    "wall_time_s": (np.float64, np.nan, "s", "wall time of the simulation"),
+    "host": (str, "None", "1", "host the simulation ran on"),
+    "code_revision": (str, "None", "1", "git revision of the code that simulated it"),
+    "code_dirty": (np.int8, 0, "1", "1 if that code had uncommitted changes"),
+}
+
+
+def same(a, b) -> bool:
+    """Two attribute values are equal (arrays element by element)."""
+    if type(a) is type(b) and isinstance(a, str | int | float | np.generic):
+        return bool(a == b)  # the common case, once per attribute and cell: no arrays
+    return bool(np.array_equal(np.asarray(a), np.asarray(b))) if a is not None else b is None
+
+
+def stack_seeds(summaries: list[xr.Dataset]) -> xr.Dataset:
+    """Summaries of seeds of one cell (each :func:`summarize_cell` with its cell file's
+    attributes) along ``seed``: their provenance (:data:`PER_SEED`) becomes variables, and the
+    attributes all seeds share stay attributes."""
+    first = summaries[0]
+    seeds = [int(np.ravel(s.attrs["seed"])[0]) for s in summaries]
+    variables = {
+        name: (
+            ("seed", *var.dims),
+            np.stack([s.variables[name].values for s in summaries]),
+            var.attrs,
+        )
+        for name, var in first.data_vars.items()
+    }
+    for name, (kind, missing, unit, doc) in PER_SEED.items():
+        values = [kind(np.ravel(s.attrs.get(name, missing))[0]) for s in summaries]
+        variables[name] = ("seed", np.array(values), {"units": unit, "long_name": doc})
+    seed = ("seed", seeds, {"units": "1", "long_name": "random seed of the simulation"})
+    coords = {"seed": seed} | {name: first.variables[name] for name in first.coords}
+    out = xr.Dataset(variables, coords=coords)
+    out.attrs = {
+        key: value
+        for key, value in first.attrs.items()
+        if key not in PER_SEED
+        and key != "seed"
+        and all(same(s.attrs.get(key), value) for s in summaries)
+    }
+    return out

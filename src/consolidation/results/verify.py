@@ -22,8 +22,8 @@ import xarray as xr
 from consolidation.backends import provenance
 from consolidation.backends.driver import KIND_RUNNERS, simulate
 from consolidation.model.parameters import SPECS
-from consolidation.results.collect import summarize_cell
 from consolidation.results.io import read_netcdf, write_netcdf
+from consolidation.results.summary import summarize_cell
 from consolidation.studies.config import plain
 
 
