@@ -21,6 +21,7 @@ TARGETS = {
     "b_over_a": 1.3,  # workflow per cell <= 1.3x the compiled simulation time
     "c_over_b": 5.0,  # naive peer >= 5x slower than the workflow
     "dry_10000_s": 30.0,  # snakemake -n on 10,000 cells < 30 s
+    "dry_100000_s": 60.0,  # ... on 100,000 cells (jobs sized in minutes) < 60 s
     "collect_10000_mb": 2048.0,  # collecting 10,000 cells < 2 GB peak memory
     "collect_100000_s": 600.0,  # collecting 100,000 cells < 10 min
     "collect_100000_mb": 4096.0,  # ... and < 4 GB peak memory
