@@ -18,7 +18,6 @@ import json
 import os
 from typing import Any
 
-import netCDF4
 import numpy as np
 import xarray as xr
 
@@ -78,6 +77,10 @@ def _plain(value: Any) -> Any:
 def read_summaries(path: str | os.PathLike, keys: list[str]) -> dict[str, xr.Dataset]:
     """The summaries of cells ``keys`` (as :func:`stack_seeds` made them) from a summaries
     file; a KeyError names a key the file does not hold."""
+    # Imported here: the netCDF-C library adds 11 MB to every simulate job that imports this
+    # module, and a simulate job compiling brian2's Cython code runs close to its mem_mb.
+    import netCDF4
+
     out: dict[str, xr.Dataset] = {}
     # One open for all groups: xarray's own group access opens the file again for each.
     with netCDF4.Dataset(path) as nc:
