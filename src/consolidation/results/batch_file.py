@@ -22,7 +22,7 @@ import numpy as np
 import xarray as xr
 
 from consolidation.results.io import atomic_path
-from consolidation.results.summary import same
+from consolidation.results.summary import shared_attrs
 
 
 def write_summaries(path: str | os.PathLike, cells: dict[str, xr.Dataset]) -> None:
@@ -43,11 +43,7 @@ def _group(cells: dict[str, xr.Dataset]) -> xr.Dataset:
     """Cells of one shape in one dataset along ``unit`` (see the module)."""
     datasets = list(cells.values())
     first = datasets[0]
-    shared = {
-        name: value
-        for name, value in first.attrs.items()
-        if all(same(ds.attrs.get(name), value) for ds in datasets)
-    }
+    shared = shared_attrs(datasets)
     own = [{k: _plain(v) for k, v in ds.attrs.items() if k not in shared} for ds in datasets]
     variables: dict[str, Any] = {
         name: (

@@ -126,6 +126,16 @@ def same(a, b) -> bool:
     return bool(np.array_equal(np.asarray(a), np.asarray(b))) if a is not None else b is None
 
 
+def shared_attrs(datasets: list[xr.Dataset]) -> dict:
+    """The attributes of the first dataset that every other one has with the same value."""
+    first, rest = datasets[0], datasets[1:]
+    return {
+        key: value
+        for key, value in first.attrs.items()
+        if all(same(ds.attrs.get(key), value) for ds in rest)
+    }
+
+
 def stack_seeds(summaries: list[xr.Dataset]) -> xr.Dataset:
     """Summaries of seeds of one cell (each :func:`summarize_cell` with its cell file's
     attributes) along ``seed``: their provenance (:data:`PER_SEED`) becomes variables, and the
@@ -146,11 +156,6 @@ def stack_seeds(summaries: list[xr.Dataset]) -> xr.Dataset:
     seed = ("seed", seeds, {"units": "1", "long_name": "random seed of the simulation"})
     coords = {"seed": seed} | {name: first.variables[name] for name in first.coords}
     out = xr.Dataset(variables, coords=coords)
-    out.attrs = {
-        key: value
-        for key, value in first.attrs.items()
-        if key not in PER_SEED
-        and key != "seed"
-        and all(same(s.attrs.get(key), value) for s in summaries)
-    }
+    shared = shared_attrs(summaries)
+    out.attrs = {key: value for key, value in shared.items() if key not in {*PER_SEED, "seed"}}
     return out
