@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from consolidation.model.spec import FRACTION, NONNEG, POSITIVE, UNITS, Spec
 from consolidation.model.spec import spec as _s  # short: the table below calls it ~150 times
+from consolidation.model.specs_stdp import SPECS_STDP
 from consolidation.model.specs_wm import SPECS_WM
 
 __all__ = ["SECTIONS", "SPECS", "UNITS", "Spec"]
@@ -195,32 +196,6 @@ SPECS: dict[str, Spec] = {
     "stdp.a_minus": _s(
         0.5, "Bi & Poo rule: depression amplitude relative to potentiation", **NONNEG
     ),
-    # the spike-pair protocol of STDP-window studies (kind: stdp_window; consolidation.model.stdp)
-    "stdp.pathway": _s(
-        "cortex",
-        "STDP-window studies: the pathway whose plastic synapse (and <pathway>.rule) is probed",
-        choices=("cortex", "hippocampus", "projection"),
-    ),
-    "stdp.offsets": _s(
-        [-100.0, -80.0, -60.0, -40.0, -30.0, -20.0, -10.0, -5.0]
-        + [5.0, 10.0, 20.0, 30.0, 40.0, 60.0, 80.0, 100.0],
-        "STDP-window studies: spike-pair offsets t_post - t_pre (> 0: pre before post)",
-        "ms",
-        kind=list,
-    ),
-    "stdp.pairs": _s(
-        60,
-        "STDP-window studies: spike pairs per offset (Bi & Poo 1998: 60 at 1 Hz)",
-        low=1,
-        high=10_000,
-    ),
-    "stdp.jitter": _s(
-        2.0,
-        "STDP-window studies: SD of each spike's time around its nominal time (latency jitter)",
-        "ms",
-        low=0.0,
-        high=20.0,
-    ),
     # --- neuromodulation ---
     "neuromod.ach_wake": _s(1.0, "acetylcholine level in wake (encoding, wake rest)", **FRACTION),
     "neuromod.ach_sleep": _s(0.0, "acetylcholine level in NREM sleep", **FRACTION),
@@ -394,6 +369,7 @@ SPECS: dict[str, Spec] = {
     "schedule.phases": _s(
         DEFAULT_SCHEDULE, "the phases, in order (see README: schedules)", kind=list
     ),
+    **SPECS_STDP,
     **SPECS_WM,
 }
 
