@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from consolidation.model.controls import plan_schedule, up_windows
+from consolidation.model.controls import MIN_STEPS, padded, plan_schedule, up_windows
 from consolidation.model.memories import draw_memories
 from consolidation.model.parameters import Parameters
 from consolidation.model.schedule import expand
@@ -184,3 +184,34 @@ def test_overlap_leaves_the_older_memories_and_their_cues_as_they_were():
     shared = draw_memories(small({**overrides, "memory.overlap": 0.3}), np.random.default_rng(5))
     np.testing.assert_array_equal(shared.patterns[:2], plain.patterns[:2])
     np.testing.assert_array_equal(shared.cues[:2], plain.cues[:2])
+
+
+def test_signals_are_padded_to_one_length_with_their_last_value():
+    """Schedules of different lengths get TimedArrays of one length (so the same generated
+    code); every planned step keeps its value, and the padding repeats the last one."""
+    import brian2 as b2
+
+    lengths = set()
+    for night in (1.0, 1.5):
+        _, controls = plan({"sleep.duration": night})
+        steps = len(controls.acetylcholine)
+        signals = controls.timed_arrays()
+        length = len(signals["acetylcholine"].values)
+        assert length == MIN_STEPS > steps
+        lengths.add((steps, length))
+        for name, planned in (
+            ("acetylcholine", controls.acetylcholine),
+            ("plasticity", controls.plasticity),
+            ("stimulus_ctx_e", controls.stimulus["ctx_e"]),
+        ):
+            values = np.asarray(signals[name].values)
+            assert values.shape == (length, *planned.shape[1:]), name
+            np.testing.assert_array_equal(values[:steps], planned)
+            padding = values[steps:]
+            np.testing.assert_array_equal(padding, np.broadcast_to(planned[-1], padding.shape))
+        assert signals["cortex_offset"].dim == b2.volt.dim
+    (short, a), (long, b) = sorted(lengths)
+    assert short < long and a == b
+    # above it, powers of two: a schedule twice as long costs at most twice the memory
+    for steps in (MIN_STEPS + 1, 3 * MIN_STEPS):
+        assert len(padded(np.zeros(steps))) == 1 << (steps - 1).bit_length()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -130,6 +131,33 @@ def test_run_time_values_share_one_project(fresh_a, tmp_path):
     assert not fresh["recall"].equals(cached_b["recall"])  # the values reached the binary
     params = {k: v for k, v in cached_b.attrs.items() if k.startswith("param.")}
     assert params["param.cell.tau_e"] == CELL_B["cell.tau_e"]
+
+
+def test_another_schedule_builds_on_the_cached_project(fresh_a, tmp_path):
+    """Another night length is another program, built on a copy of A's project: make compiles
+    main.cpp alone (every code object is A's, byte for byte), and the cell is the same as from
+    a build of its own."""
+    fresh, cache = fresh_a
+    shared = tmp_path / "shared" / "consolidation"
+    shutil.copytree(standalone_root(cache), shared / standalone_root(cache).name)
+    phases = [dict(p) for p in CELL_A["schedule.phases"]]
+    phases[2]["duration"] = 1.5
+    night = {**CELL_A, "schedule.phases": phases}
+    on_a = run_cell(night, 0, tmp_path / "on_a.nc", shared.parent)
+    key = on_a.attrs["standalone_key"]
+    assert key != fresh.attrs["standalone_key"]
+    project = standalone_root(shared.parent) / key
+    assert (
+        json.loads((project / "structure.json").read_text())["built_on"]
+        == (fresh.attrs["standalone_key"])
+    )
+    log = (project / "compile.log").read_text().splitlines()
+    assert [line.split()[-1] for line in log if " -c " in line] == ["main.o"]
+    alone = run_cell(night, 0, tmp_path / "alone.nc", tmp_path / "own")
+    (own,) = projects(tmp_path / "own")
+    assert own.name == key
+    assert json.loads((own / "structure.json").read_text())["built_on"] is None
+    assert_same(on_a, alone)
 
 
 BATCH = """

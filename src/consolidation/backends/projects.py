@@ -4,6 +4,11 @@ A project is compiled into a temporary directory under a lock and renamed into p
 jobs never compile the same project at once and a killed compile leaves nothing that looks
 complete. Each run writes its results into its own directory (removed by the caller after
 reading).
+
+A new project is built on the cached project that shares most of its generated files (another
+schedule of the same network differs in a few: the run durations in main.cpp, the code objects
+of extra phases): make then compiles only the files whose contents differ, by its own rules,
+since brian2 rewrites only those.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import brian2 as b2
+from brian2.codegen.cpp_prefs import get_compiler_and_args
 
 from consolidation.backends import provenance
 
@@ -34,6 +40,7 @@ RUN_ERRORS = ("Error reading", "Could not read", "Cannot set", "does not match")
 COMPLETE = "structure.json"  # written last into a compiled project
 COMPILE_LOG = "compile.log"  # the compiler's output, kept in the project
 MAKEFILES = ("makefile", "win_makefile")  # they name this environment's include paths
+NOT_BUILT = ("runs", "results", COMPLETE, COMPILE_LOG, "main")  # of a project, not a build on it
 SEED_VARIABLE = "CONSOLIDATION_SEED"  # read by the program (consolidation.backends.standalone)
 
 
@@ -146,21 +153,72 @@ def ensure_project() -> tuple[str, Path, float]:
         start = time.perf_counter()
         tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=root))
         try:
+            donor = closest_project(root, structure)
             try:
                 with output_to(tmp / COMPILE_LOG):
-                    b2.get_device().build(
-                        directory=str(tmp), compile=True, run=False, with_output=False
-                    )
+                    build(tmp, donor)
             except Exception as err:
                 log = (tmp / COMPILE_LOG).read_text(errors="replace").splitlines()
                 raise RuntimeError(f"{err}\n" + "\n".join(log[-40:])) from err
             (tmp / "runs").mkdir()
-            (tmp / COMPLETE).write_text(json.dumps(structure, indent=1))
+            built_on = donor.name if donor else None
+            (tmp / COMPLETE).write_text(json.dumps({**structure, "built_on": built_on}, indent=1))
             tmp.rename(project)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         return key, project, time.perf_counter() - start
+
+
+def closest_project(root: Path, structure: dict[str, Any]) -> Path | None:
+    """The complete cached project, of the same brian2, compiler and preferences, that shares
+    the most generated files with `structure` (None if none shares any)."""
+    best, shared = None, 0
+    files = set(structure["files"].items())
+    for done in root.glob(f"*/{COMPLETE}"):
+        try:
+            other = json.loads(done.read_text())
+        except (OSError, ValueError):
+            continue
+        if any(other.get(k) != structure[k] for k in ("brian2", "compiler", "prefs")):
+            continue
+        common = len(files & set(other.get("files", {}).items()))
+        if common > shared:
+            best, shared = done.parent, common
+    return best
+
+
+def build(directory: Path, donor: Path | None) -> None:
+    """Generate and compile the program queued on the device in `directory`, on a copy of the
+    `donor` project's sources and object files if given."""
+    device = b2.get_device()
+    if donor is not None:
+        skip = set(NOT_BUILT)
+        shutil.copytree(donor, directory, dirs_exist_ok=True, ignore=lambda _, n: skip & set(n))
+    device.build(directory=str(directory), compile=False, run=False, with_output=False)
+    if donor is not None:
+        generated = device.writer.source_files | device.writer.header_files
+        ours = {Path(name).with_suffix("") for name in generated}
+        for path in (directory / "code_objects").iterdir():  # the donor's, not this program's
+            if path.relative_to(directory).with_suffix("") not in ours:
+                path.unlink()
+        makefile, theirs = directory / "makefile", donor / "makefile"
+        if _sources_only(theirs.read_text(), makefile.read_text()):
+            # Only the list of sources changed, for which make relinks anyway: the objects need
+            # not be rebuilt because the makefile is newer than them.
+            mtime = theirs.stat().st_mtime
+            os.utime(makefile, (mtime, mtime))
+    compiler, _ = get_compiler_and_args()
+    device.compile_source(str(directory), compiler, debug=False, clean=False)
+
+
+def _sources_only(before: str, after: str) -> bool:
+    """Whether two makefiles differ at most in their list of sources."""
+
+    def rest(text: str) -> list[str]:
+        return [line for line in text.splitlines() if not line.startswith("SRCS = ")]
+
+    return rest(before) == rest(after)
 
 
 def results_dir(project: Path) -> Path:

@@ -36,6 +36,9 @@ if TYPE_CHECKING:
     from consolidation.model.parameters import Parameters
 
 CTX_LEARNING, HPC_LEARNING = 0, 1  # the channels of the plasticity signal
+# The signals' shortest length: 82 s at the default 10 ms step, more than any schedule of the
+# shipped configs (config/full.yaml's longest is 75 s), so that they all share their code.
+MIN_STEPS = 1 << 13
 CONDITIONS = ("intact", "lesioned")
 
 
@@ -64,7 +67,14 @@ class Controls:
     record: Record
 
     def timed_arrays(self) -> dict[str, b2.TimedArray]:
-        """The signals as brian2 TimedArrays, keyed by the names the equations use."""
+        """The signals as brian2 TimedArrays, keyed by the names the equations use.
+
+        Each is padded with its last value to :data:`MIN_STEPS`, or a power of two of steps
+        above it: the generated code holds a TimedArray's length, so schedules of different
+        lengths then generate the same code objects, and a compiled project (or Cython module)
+        of one serves the others (:mod:`consolidation.backends.projects`). No step of the
+        schedule reads the padding.
+        """
         dt = self.step * b2.second
         values = {
             "acetylcholine": self.acetylcholine,
@@ -78,7 +88,17 @@ class Controls:
         # Named, because the generated code carries the names: brian2 would number unnamed
         # arrays by the objects still alive, so a second cell in one process would generate
         # (and compile) different code.
-        return {name: b2.TimedArray(v, dt=dt, name=name) for name, v in values.items()}
+        return {name: b2.TimedArray(padded(v), dt=dt, name=name) for name, v in values.items()}
+
+
+def padded(values):
+    """`values` (steps first) with its last step repeated up to MIN_STEPS, or a power of two of
+    steps above it."""
+    steps = len(values)
+    extra = max(MIN_STEPS, 1 << max(steps - 1, 0).bit_length()) - steps
+    widths = [(0, extra)] + [(0, 0)] * (np.ndim(values) - 1)
+    numbers = np.pad(np.asarray(values), widths, mode="edge")
+    return b2.Quantity(numbers, dim=values.dim) if isinstance(values, b2.Quantity) else numbers
 
 
 def phase_length(params: Parameters, phase: dict[str, Any]) -> float:
