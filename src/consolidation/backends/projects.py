@@ -38,9 +38,11 @@ from consolidation.backends import provenance
 # The binary reports a run-time argument it could not use on stderr but exits 0.
 RUN_ERRORS = ("Error reading", "Could not read", "Cannot set", "does not match")
 COMPLETE = "structure.json"  # written last into a compiled project
+PENDING = "structure.pending.json"  # written first into a project being compiled
 COMPILE_LOG = "compile.log"  # the compiler's output, kept in the project
 MAKEFILES = ("makefile", "win_makefile")  # they name this environment's include paths
-NOT_BUILT = ("runs", "results", COMPLETE, COMPILE_LOG, "main")  # of a project, not a build on it
+# What a build on another project does not copy from it.
+NOT_BUILT = ("runs", "results", COMPLETE, PENDING, COMPILE_LOG, "main")
 SEED_VARIABLE = "CONSOLIDATION_SEED"  # read by the program (consolidation.backends.standalone)
 
 
@@ -153,7 +155,8 @@ def ensure_project() -> tuple[str, Path, float]:
         start = time.perf_counter()
         tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=root))
         try:
-            donor = closest_project(root, structure)
+            (tmp / PENDING).write_text(json.dumps(structure))
+            donor = wait_for_donor(root, structure, (tmp / PENDING).stat().st_mtime_ns, key)
             try:
                 with output_to(tmp / COMPILE_LOG):
                     build(tmp, donor)
@@ -163,6 +166,7 @@ def ensure_project() -> tuple[str, Path, float]:
             (tmp / "runs").mkdir()
             built_on = donor.name if donor else None
             (tmp / COMPLETE).write_text(json.dumps({**structure, "built_on": built_on}, indent=1))
+            (tmp / PENDING).unlink()
             tmp.rename(project)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -170,22 +174,61 @@ def ensure_project() -> tuple[str, Path, float]:
         return key, project, time.perf_counter() - start
 
 
-def closest_project(root: Path, structure: dict[str, Any]) -> Path | None:
-    """The complete cached project, of the same brian2, compiler and preferences, that shares
-    the most generated files with `structure` (None if none shares any)."""
+def wait_for_donor(root: Path, structure: dict[str, Any], since: int, key: str) -> Path | None:
+    """The cached project to build on (:func:`closest_project`). If that is one still being
+    compiled, begun before ours (`since`, `key`: a total order, so two compiles never wait
+    for each other), wait for it: on 2 cores two compiles side by side take as long as one
+    after the other, and the second then compiles only what differs."""
+    while True:
+        donor = closest_project(root, structure, (since, key))
+        if donor is None or not donor.name.startswith("."):
+            return donor
+        with locked(root / f"{_key_of(donor)}.lock"):
+            pass  # its compile has ended (or its process died)
+
+
+def closest_project(
+    root: Path, structure: dict[str, Any], before: tuple[int, str] | None = None
+) -> Path | None:
+    """The cached project, of the same brian2, compiler and preferences, that shares the most
+    generated files with `structure` (None if none shares any): a complete one, or one still
+    being compiled that began before `before` (its pending file's time in ns, key)."""
     best, shared = None, 0
     files = set(structure["files"].items())
-    for done in root.glob(f"*/{COMPLETE}"):
+    candidates = list(root.glob(f"*/{COMPLETE}"))
+    if before is not None:
+        candidates += [
+            p
+            for p in root.glob(f".*/{PENDING}")
+            if (p.stat().st_mtime_ns, _key_of(p.parent)) < before and _compiling(root, p.parent)
+        ]
+    for path in candidates:
         try:
-            other = json.loads(done.read_text())
+            other = json.loads(path.read_text())
         except (OSError, ValueError):
             continue
         if any(other.get(k) != structure[k] for k in ("brian2", "compiler", "prefs")):
             continue
         common = len(files & set(other.get("files", {}).items()))
         if common > shared:
-            best, shared = done.parent, common
+            best, shared = path.parent, common
     return best
+
+
+def _key_of(project: Path) -> str:
+    """The key of a project directory: ``<key>``, or ``.<key>.<suffix>`` while it compiles."""
+    return project.name.split(".")[1] if project.name.startswith(".") else project.name
+
+
+def _compiling(root: Path, project: Path) -> bool:
+    """Whether a process holds the lock of `project`'s key (a killed compile holds none)."""
+    with open(root / f"{_key_of(project)}.lock", "a") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(f, fcntl.LOCK_UN)
+        return False
 
 
 def build(directory: Path, donor: Path | None) -> None:
