@@ -247,8 +247,8 @@ def build(directory: Path, donor: Path | None) -> None:
                 path.unlink()
         makefile, theirs = directory / "makefile", donor / "makefile"
         if _sources_only(theirs.read_text(), makefile.read_text()):
-            # Only the list of sources changed, for which make relinks anyway: the objects need
-            # not be rebuilt because the makefile is newer than them.
+            # Only the list of sources changed: the objects need not be rebuilt because the
+            # makefile is newer than them (the binary is linked anew: it is not copied).
             mtime = theirs.stat().st_mtime
             os.utime(makefile, (mtime, mtime))
     compiler, _ = get_compiler_and_args()
