@@ -215,3 +215,20 @@ def test_signals_are_padded_to_one_length_with_their_last_value():
     # above it, powers of two: a schedule twice as long costs at most twice the memory
     for steps in (MIN_STEPS + 1, 3 * MIN_STEPS):
         assert len(padded(np.zeros(steps))) == 1 << (steps - 1).bit_length()
+
+
+def test_the_phase_signal_counts_phases_and_skips_a_day():
+    """Each planned step holds the position of its phase; a day boundary takes no step, so the
+    phase after it is two on; after the schedule the signal holds the number of phases (the
+    network's snapshot and day events fire where it changes)."""
+    schedule = [
+        {"phase": "encode"},
+        {"phase": "day"},
+        {"phase": "sleep", "duration": 1.0},
+        {"phase": "test"},
+    ]
+    phases, controls = plan({"schedule.phases": schedule})
+    ends = [round(p["end"] / controls.step) for p in controls.record.phases]
+    assert ends[0] == ends[1] < ends[2] < ends[3] == len(controls.phase) - 1
+    expected = np.repeat([0, 2, 3, 4], np.diff([0, ends[0], ends[2], ends[3], ends[3] + 1]))
+    np.testing.assert_array_equal(controls.phase, expected)

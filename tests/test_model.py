@@ -41,9 +41,9 @@ pytestmark = pytest.mark.slow
 RASTER = ["raster_time", "raster_cell", "raster_population"]  # no test reads them
 
 
-def _run(job: tuple[str, int], base: dict = SMALL) -> tuple[str, int, xr.Dataset]:
+def _run(job: tuple[str, int]) -> tuple[str, int, xr.Dataset]:
     condition, seed = job
-    ds = simulate(Parameters.from_overrides({**base, **CONDITIONS[condition]}), seed)
+    ds = simulate(Parameters.from_overrides({**SMALL, **CONDITIONS[condition]}), seed)
     return condition, seed, ds.drop_vars(RASTER)
 
 
@@ -75,14 +75,21 @@ def runs() -> dict[tuple[str, int], xr.Dataset]:
     return {(c, s): ds for c in CONDITIONS for s, ds in zip(SEEDS, done[c], strict=True)}
 
 
+def _nights(seeds: list[int]) -> list[xr.Dataset]:
+    params = {k: SMALL[k] for k in ("network.scale", "test.gap")}
+    params["simulation.device"] = "cpp_standalone"
+    return [ds.drop_vars(RASTER) for ds in simulate_seeds(params, seeds)]
+
+
 @pytest.fixture(scope="session")
 def nights() -> dict[int, xr.Dataset]:
-    """Default-length nights (sleep.duration at its default) of the small network."""
-    jobs = [("sleep", s) for s in SEEDS]
-    small = {k: SMALL[k] for k in ("network.scale", "test.gap")}
+    """Default-length nights (sleep.duration at its default) of the small network, compiled:
+    the program of `runs` with another length of its one run (main.cpp alone compiles)."""
+    workers = min(os.cpu_count() or 1, len(SEEDS))
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=ctx) as pool:
-        return {s: ds for _, s, ds in pool.map(_run, jobs, [small] * len(jobs))}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        done = pool.map(_nights, [SEEDS[k::workers] for k in range(workers)])
+    return {ds.attrs["seed"]: ds for batch in done for ds in batch}
 
 
 def lesioned_recall(runs, condition: str, probe: str = "post") -> np.ndarray:

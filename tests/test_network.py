@@ -39,6 +39,7 @@ def test_acetylcholine_blocks_part_of_the_hippocampal_adaptation(
         "acetylcholine": b2.TimedArray([ach], dt=1 * b2.second),
         "hippocampus_offset": drive,
         "cortex_offset": drive,
+        "phase": b2.TimedArray([0.0], dt=1 * b2.second),
     }
     cells = population(name, 3, kind, params, signals, Constants())
     cells.v = params.q("cell.v_reset")

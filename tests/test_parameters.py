@@ -39,6 +39,29 @@ def test_overrides_accept_nested_dotted_and_quantity_strings():
         ({"neuromod.rewarded_memories": [0, 5]}, "neuromod.rewarded_memories", "0..4"),
         ({"schedule.phases": [{"phase": "nap"}]}, "schedule.phases[0]", "unknown phase"),
         ({"schedule.phases": [{"phase": "encode"}]}, "schedule.phases", "no test phase"),
+        ({"schedule.phases": [{"phase": "encode", "memories": []}]}, "schedule.phases[0]", "empty"),
+        (
+            {"schedule.phases": [{"phase": "day"}, {"phase": "test"}]},
+            "schedule.phases[0]",
+            "between",
+        ),
+        (
+            {
+                "schedule.phases": [
+                    {"phase": "sleep"},
+                    {"phase": "day"},
+                    {"phase": "day"},
+                    {"phase": "test"},
+                ]
+            },
+            "schedule.phases[2]",
+            "between",
+        ),
+        (
+            {"schedule.phases": [{"phase": "test"}, {"phase": "day"}]},
+            "schedule.phases[1]",
+            "between",
+        ),
         ({"memory.count": 20}, "memory.pattern_fraction", "do not fit"),
     ],
 )

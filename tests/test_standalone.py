@@ -134,14 +134,15 @@ def test_run_time_values_share_one_project(fresh_a, tmp_path):
 
 
 def test_another_schedule_builds_on_the_cached_project(fresh_a, tmp_path):
-    """Another night length is another program, built on a copy of A's project: make compiles
-    main.cpp alone (every code object is A's, byte for byte), and the cell is the same as from
-    a build of its own."""
+    """Another schedule (a longer night, one more phase) is another program, built on a copy of
+    A's project: make compiles main.cpp alone (every code object is A's, byte for byte), and
+    the cell is the same as from a build of its own."""
     fresh, cache = fresh_a
     shared = tmp_path / "shared" / "consolidation"
     shutil.copytree(standalone_root(cache), shared / standalone_root(cache).name)
     phases = [dict(p) for p in CELL_A["schedule.phases"]]
     phases[2]["duration"] = 1.5
+    phases.insert(3, {"phase": "wake", "duration": 0.5})
     night = {**CELL_A, "schedule.phases": phases}
     on_a = run_cell(night, 0, tmp_path / "on_a.nc", shared.parent)
     key = on_a.attrs["standalone_key"]
@@ -253,8 +254,7 @@ def key_a() -> str:
                 {"phase": "offline"},
                 {"phase": "test"},
             ]
-        },  # noqa: E501  a night's length
-        {"schedule.phases": [CELL_A["schedule.phases"][i] for i in (0, 2, 3)]},  # no day boundary
+        },  # noqa: E501  a night's length (main.cpp alone differs)
         {"cortex.p_ee": 0.25},  # a connection probability (compiled into the connect code)
         {"cell.bg_rate": 1.5},  # Poisson background (compiled into PoissonInput)
         {"simulation.dt": 0.1},
@@ -266,6 +266,14 @@ def test_changed_structure_gets_another_project(change, key_a):
 
 def test_run_time_values_keep_the_key(key_a):
     assert key_in_new_process(CELL_B, seed=1) == key_a
+
+
+def test_a_schedule_of_the_same_length_keeps_the_key(key_a):
+    """The phases are run-time values (a signal): without the day boundary, or with its
+    instant after the night, the program is the same."""
+    encode, day, night, test = CELL_A["schedule.phases"]
+    for phases in ([encode, night, test], [encode, night, day, test]):
+        assert key_in_new_process({**CELL_A, "schedule.phases": phases}) == key_a
 
 
 def test_a_neighbourhood_point_keeps_the_key(key_a):

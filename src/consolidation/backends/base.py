@@ -3,8 +3,8 @@
 A cell is planned once, the same way for every backend: one seed split into independent streams
 for the network's wiring and noise (brian2's own seed), the memories, and the schedule's events.
 A backend (:class:`Backend`) turns a plan into a finished network. The phase loop
-(:func:`run_schedule`) is the same for all: the day decay and the weight snapshots are the
-network's own statements, and a backend supplies only what a downscaling is on its device.
+(:func:`run_schedule`) is the same for all: one run, in which the day decay and the weight
+snapshots are the network's own events.
 """
 
 from __future__ import annotations
@@ -110,17 +110,8 @@ class Backend(ABC):
 
 
 def run_schedule(model: Model, cell: Plan) -> None:
-    """Run (or, on a compiled device, queue) every phase of the plan in order.
+    """Run (or, on a compiled device, queue) the whole plan as one run.
 
-    Between phases the network runs its own statements (the day decay, the weight snapshots).
+    Between phases the network runs its own events (the weight snapshots, the day decay).
     """
-    net = model.net
-    for k, (phase, planned) in enumerate(
-        zip(cell.phases, cell.controls.record.phases, strict=True)
-    ):
-        duration = planned["end"] - float(net.t / b2.second)
-        if duration > 0:
-            net.run(duration * b2.second)
-        if phase["phase"] == "day":
-            model.end_day()
-        model.snapshot(k)
+    model.net.run(cell.controls.record.phases[-1]["end"] * b2.second)

@@ -1,4 +1,4 @@
-"""The runtime backend: brian2's runtime device with Cython, one ``run()`` per phase."""
+"""The runtime backend: brian2's runtime device with Cython, the schedule in one ``run()``."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from consolidation.model.network import build_network
 
 
 class Runtime(Backend):
-    """Each cell builds its network and runs it phase by phase in this process."""
+    """Each cell builds its network and runs its schedule in this process."""
 
     @contextlib.contextmanager
     def run(self, seed: int, cell: Plan) -> Iterator[Finished]:

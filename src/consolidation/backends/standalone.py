@@ -1,8 +1,8 @@
 """Compile once, run many: the network as a cached brian2 cpp_standalone project.
 
 The standalone backend builds the same network as the runtime one (:mod:`..model.network`) on
-brian2's cpp_standalone device, so that the whole schedule (one run per phase, the day decay and
-the weight snapshots between phases) becomes one C++ program. The program is compiled once per
+brian2's cpp_standalone device, so that the whole schedule (one run, with the day decay and the
+weight snapshots as the network's events) becomes one C++ program. The program is compiled once per
 network structure into a cache directory and then run for every (params, seed) with run-time
 values only:
 

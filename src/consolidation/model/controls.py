@@ -4,8 +4,8 @@ A schedule's events (which cells are stimulated, when ripples start and which ce
 down states, lesions, acetylcholine, when learning is on) depend on the parameters and the
 events' random stream, never on the network's activity. So they are laid out in advance on a
 grid of ``simulation.control_step`` and read by the equations as functions of time. The network
-then runs one ``run()`` per phase instead of one per stimulus or ripple: brian2 rebuilds every
-code object at each ``run()``, which had cost more than the simulation itself.
+then runs the whole schedule in one ``run()``: brian2 generates every code object again at each
+``run()``, and a compiled program would then differ with the number of phases.
 
 Signals (names as the equations use them):
 
@@ -21,6 +21,10 @@ Signals (names as the equations use them):
   it finds (``sleep.disruption`` in sleep, else 0); which events, and when, is the network's.
 - ``stimulus(t, i)``, one per stimulated population: the Poisson rate of each cell's source
   (encoding, test cues, ripple seeds).
+- ``phase(t)``: the position in the schedule of the phase under way (a day boundary takes no
+  time, so the phase after it is two on), and after the schedule its number of phases; the
+  network takes its weight snapshots and day decays where it changes (see
+  :mod:`.network`).
 """
 
 from __future__ import annotations
@@ -64,6 +68,7 @@ class Controls:
     interneuron_offset: np.ndarray  # (steps,) V
     disruption: np.ndarray  # (steps,) probability
     stimulus: dict[str, np.ndarray]  # population -> (steps, cells) Hz
+    phase: np.ndarray  # (steps,) position of the phase under way
     record: Record
 
     def timed_arrays(self) -> dict[str, b2.TimedArray]:
@@ -83,6 +88,7 @@ class Controls:
             "hippocampus_offset": self.hippocampus_offset * b2.volt,
             "interneuron_offset": self.interneuron_offset * b2.volt,
             "disruption": self.disruption,
+            "phase": self.phase,
             **{f"stimulus_{pop}": rates * b2.Hz for pop, rates in self.stimulus.items()},
         }
         # Named, because the generated code carries the names: brian2 would number unnamed
@@ -145,6 +151,7 @@ class Planner:
             interneuron_offset=np.zeros(total),
             disruption=np.zeros(total),
             stimulus={"ctx_e": np.zeros((total, n_ctx)), "hpc_e": np.zeros((total, n_hpc))},
+            phase=np.zeros(total),
             record=Record(),
         )
         self.rate = params["encoding.inputs"] * params["encoding.rate"]
@@ -163,9 +170,10 @@ class Planner:
         return self.k * self.step
 
     def plan(self, phases) -> Controls:
-        for phase in phases:
+        for position, phase in enumerate(phases):
             start = self.k
             length = self.steps(phase_length(self.p, phase))
+            self.c.phase[start : start + length] = position
             ach = self.p[ACH_LEVEL[phase["phase"]]]
             self.c.acetylcholine[start : start + length] = ach
             if phase["phase"] != "test":  # tests measure, they do not teach
@@ -181,6 +189,7 @@ class Planner:
                 }
             )
         self.c.acetylcholine[self.k :] = self.p["neuromod.ach_wake"]
+        self.c.phase[self.k :] = len(phases)
         return self.c
 
     # --- phases -----------------------------------------------------------------------------
@@ -310,7 +319,7 @@ class Planner:
                 self.k = block.stop
 
     def day(self, phase: dict[str, Any]) -> None:
-        """Weight decay at the boundary is applied by the runner; no signal changes."""
+        """An instant: the network decays its hippocampal weights where `phase` skips it."""
 
 
 def cortical_gain(params: Parameters, ach: float) -> float:

@@ -136,11 +136,21 @@ w : volt (shared, constant)
 ach_factor : 1 (shared, constant)    # transmission lost per unit acetylcholine
 """
 
-# The hippocampus is a temporary store: at a day boundary its pathways keep only part of what
-# they learned. A statement, so that a compiled program runs it between phases.
-DAY_DECAY = "w_init + (w - w_init) * day_keep"
-# The weights at the end of phase k, read after the whole schedule has run.
+# The whole schedule is one run(), so what happens between phases is an event of the
+# presynaptic cells. It is checked before anything else of a time step and fires where the
+# schedule's phase signal has just changed; it then runs over all their synapses (see
+# network.schedule_phase_events): the weights at the end of the phase
+# go into its snapshot slot, one of a fixed number so that the program does not change with
+# the number of phases. At a day boundary (an instant, so the phase signal skips it) the
+# hippocampus, a temporary store, keeps only part of what it learned, and the weights after
+# that go into the day's slot. Selections keep the bits of what they select (1 * x + 0 * y).
+PHASE_END = {"phase_end": "phase(t) != phase(t - dt)"}
 SNAPSHOT = "w_after_{k} : volt\n"
+DAY = "day = int(phase(t) > phase(t - dt) + 1.5)\n"
+TAKE_SNAPSHOT = "w_after_{k} = {chosen} * w + (1 - {chosen}) * w_after_{k}\n"
+PHASE_SLOT = "int(phase(t - dt) == {k})"
+DAY_SLOT = "day * int(phase(t - dt) + 1 == {k})"
+DAY_DECAY = "w = day * (w_init + (w - w_init) * day_keep) + (1 - day) * w\n"
 
 # Start below threshold, spread so the first milliseconds are not synchronous.
 V_INIT = "v_reset + rand() * (v_th - v_reset)"

@@ -188,8 +188,10 @@ def to_dataset(
 
 
 def _weights(model: Model, phases: int) -> dict[str, np.ndarray]:
-    """The weight summaries at the end of each phase, from the network's snapshots."""
-    w = [weight_summary(model, f"w_after_{k}") for k in range(phases)]
+    """The weight summaries at the end of each phase, from the network's snapshots (the last
+    phase ends with the run)."""
+    w = [weight_summary(model, f"w_after_{k}") for k in range(phases - 1)]
+    w.append(weight_summary(model))
     return {
         "weight_within": np.array([x["within"] for x in w]),
         "weight_between": np.array([x["between"] for x in w]),

@@ -13,12 +13,15 @@ from typing import Any
 
 import brian2 as b2
 import numpy as np
+from brian2.devices.device import RuntimeDevice
 
 from consolidation.model.constants import Constants
 from consolidation.model.controls import CTX_LEARNING, HPC_LEARNING
 from consolidation.model.equations import (
     CORTEX_CELLS,
+    DAY,
     DAY_DECAY,
+    DAY_SLOT,
     DEPRESSION_RESET,
     DETECTOR,
     DETECTOR_INPUT,
@@ -27,12 +30,15 @@ from consolidation.model.equations import (
     DETECTOR_THRESHOLD,
     HIPPOCAMPUS_E_CELLS,
     HIPPOCAMPUS_I_CELLS,
+    PHASE_END,
+    PHASE_SLOT,
     PLASTIC,
     PLASTIC_ON_POST,
     PLASTIC_ON_PRE,
     SNAPSHOT,
     SOURCE,
     STATIC,
+    TAKE_SNAPSHOT,
     V_INIT,
 )
 from consolidation.model.memories import Memories
@@ -51,14 +57,6 @@ class Model:
     rates: dict[str, b2.PopulationRateMonitor]
     detections: b2.SpikeMonitor  # the closed-loop detector's detections
     constants: Constants
-
-    def end_day(self) -> None:
-        for name in HPC_PATHWAYS:
-            self.plastic[name].w = DAY_DECAY
-
-    def snapshot(self, k: int) -> None:
-        for syn in self.plastic.values():
-            setattr(syn, f"w_after_{k}", "w")
 
 
 def population(
@@ -82,6 +80,9 @@ def population(
         reset=reset,
         refractory="t_ref",
         method="euler",
+        # The presynaptic cells of the plastic pathways mark the phase ends (a copy: brian2
+        # adds the spike event to the dict it gets).
+        events=dict(PHASE_END) if name in ("ctx_e", "hpc_e") else None,
         name=name,
         namespace=dict(signals),
     )
@@ -201,20 +202,59 @@ def static_projection(
 
 
 def plastic_synapses(source, target, name: str, signals, snapshots: int) -> b2.Synapses:
-    """Unconnected plastic synapses (the one form every pathway uses), with a weight snapshot
-    variable for each of `snapshots` phases."""
+    """Unconnected plastic synapses (the one form every pathway uses). With `snapshots` slots,
+    the weights at the end of each phase are kept in the slot of its position, and the
+    hippocampal pathways decay at day boundaries (see PHASE_END)."""
+    on_pre = {"pre": PLASTIC_ON_PRE.format(release=" * r_pre" if name == "hpc_ee" else "")}
+    on_event = {"pre": "spike"}
+    if snapshots:
+        on_pre["phase_end"] = (
+            DAY
+            + take_snapshot(PHASE_SLOT, snapshots)
+            + (DAY_DECAY if name in HPC_PATHWAYS else "")
+            + take_snapshot(DAY_SLOT, snapshots)
+        )
+        on_event["phase_end"] = "phase_end"
+    # Only the recurrent hippocampal terminals depress (see HIPPOCAMPUS_E_CELLS).
     syn = b2.Synapses(
         source,
         target,
         PLASTIC + "".join(SNAPSHOT.format(k=k) for k in range(snapshots)),
-        # Only the recurrent hippocampal terminals depress (see HIPPOCAMPUS_E_CELLS).
-        on_pre=PLASTIC_ON_PRE.format(release=" * r_pre" if name == "hpc_ee" else ""),
+        on_pre=on_pre,
         on_post=PLASTIC_ON_POST,
+        on_event=on_event,
         method="exact",
         name=name,
-        namespace={k: signals[k] for k in ("acetylcholine", "plasticity")},
+        namespace={k: signals[k] for k in ("acetylcholine", "plasticity", "phase") if k in signals},
     )
     return syn
+
+
+def take_snapshot(slot: str, snapshots: int) -> str:
+    return "".join(TAKE_SNAPSHOT.format(k=k, chosen=slot.format(k=k)) for k in range(snapshots))
+
+
+def schedule_phase_events(params: Parameters, groups, plastic) -> None:
+    """The phase-end events and what they run go first in a time step (the step that begins
+    the next phase). In runtime mode, where every object costs a Python call per time step,
+    they run on a clock of the control grid, so they cost nothing between phases; a compiled
+    program keeps its one clock (brian2 writes the set-up of several clocks in a random order,
+    so each process would generate another program)."""
+    runtime = isinstance(b2.get_device(), RuntimeDevice)
+    clock = b2.Clock(params.q("simulation.control_step"), name="control_grid") if runtime else None
+    events = [groups[name].thresholder["phase_end"] for name in ("ctx_e", "hpc_e")]
+    pathways = [syn.phase_end for syn in plastic.values()]
+    for order, objects in enumerate((events, pathways)):
+        for obj in objects:
+            if clock is not None:
+                obj._clock = clock  # no public setter; none of them is in a network yet
+            obj.when, obj.order = "start", order
+
+
+def snapshot_slots(phases: int) -> int:
+    """Weight snapshot slots for a schedule of `phases`: 16 (every shipped schedule fits), or a
+    power of two above, so that schedules of different lengths share their program."""
+    return max(16, 1 << max(phases - 1, 0).bit_length())
 
 
 @dataclass(frozen=True)
@@ -322,13 +362,13 @@ def build_network(
     params: Parameters,
     memories: Memories,
     signals: dict[str, b2.TimedArray],
-    snapshots: int = 0,
+    phases: int = 0,
     placeholders: bool = False,
 ) -> Model:
     """Assemble cortex, hippocampus, projections, inputs and monitors into one Network.
 
     signals: the schedule's control signals as TimedArrays (Controls.timed_arrays());
-    snapshots: the number of phases whose end weights are kept (:meth:`Model.snapshot`);
+    phases: the schedule's number of phases, whose end weights the network keeps (0: none);
     placeholders: zeros for every value from the parameters or the signals (see
     :class:`Constants`).
     """
@@ -337,10 +377,13 @@ def build_network(
     n = {g: params.n(f"network.{g}") for g in ("ctx_e", "ctx_i", "hpc_e", "hpc_i")}
     kinds = {"ctx_e": "cortex", "ctx_i": "cortex", "hpc_e": "hpc_e", "hpc_i": "hpc_i"}
     groups = {g: population(g, n[g], kind, params, signals, constants) for g, kind in kinds.items()}
+    snapshots = snapshot_slots(phases) if phases else 0
     plastic = {
         name: plastic_projection(name, groups, params, signals, constants, snapshots)
         for name in PATHWAYS
     }
+    if snapshots:
+        schedule_phase_events(params, groups, plastic)
 
     # Fixed feedback inhibition; weights scale as 1/scale like the plastic ones.
     static = []

@@ -10,7 +10,8 @@ Phase kinds (``{"phase": kind, ...}``):
 - ``offline``: ``sleep`` or ``wake`` as ``schedule.offline`` says (a grid axis for sleep vs wake).
 - ``test``: plasticity-free partial-cue recall of every memory, hippocampus intact and lesioned
   (``label`` names the probe in the output, default ``test<k>``).
-- ``day``: a day boundary: learned hippocampal weights decay by ``day.hpc_decay``.
+- ``day``: a day boundary between two other phases: learned hippocampal weights decay by
+  ``day.hpc_decay``.
 """
 
 from __future__ import annotations
@@ -63,9 +64,19 @@ def validate_phases(phases: Any) -> None:
         if "memories" in phase and not (
             phase["memories"] == "all"
             or isinstance(phase["memories"], list)
+            and phase["memories"]
             and all(isinstance(m, int) and m >= 0 for m in phase["memories"])
         ):
-            raise ParameterError(f"{where}: 'memories' must be 'all' or a list of indices")
+            raise ParameterError(
+                f"{where}: 'memories' must be 'all' or a non-empty list of indices"
+            )
+        # A day boundary is an instant between two phases that are not (controls.Planner).
+        if kind == "day" and (
+            i == 0 or i == len(phases) - 1 or phases[i - 1].get("phase") == "day"
+        ):
+            raise ParameterError(
+                f"{where}: a day boundary must lie between two phases that are not one"
+            )
         if kind == "test":
             label = str(phase.get("label", f"test{i}"))
             if label in labels:
