@@ -139,11 +139,12 @@ ach_factor : 1 (shared, constant)    # transmission lost per unit acetylcholine
 # The whole schedule is one run(), so what happens between phases is an event of the
 # presynaptic cells. It is checked before anything else of a time step and fires where the
 # schedule's phase signal has just changed; it then runs over all their synapses (see
-# network.schedule_phase_events): the weights at the end of the phase
-# go into its snapshot slot, one of a fixed number so that the program does not change with
-# the number of phases. At a day boundary (an instant, so the phase signal skips it) the
-# hippocampus, a temporary store, keeps only part of what it learned, and the weights after
-# that go into the day's slot. Selections keep the bits of what they select (1 * x + 0 * y).
+# phase_ends.schedule_phase_events): the weights at the end of the phase go into its snapshot
+# slot, one of a fixed number so that the program does not change with the number of phases
+# (the last phase's weights are those the run ends with). At a day boundary (an instant, so
+# the phase signal skips it) the hippocampus, a temporary store, keeps only part of what it
+# learned, and the weights after that go into the day's slot. Selections keep the bits of
+# what they select (1 * x + 0 * y is x).
 PHASE_END = {"phase_end": "phase(t) != phase(t - dt)"}
 SNAPSHOT = "w_after_{k} : volt\n"
 DAY = "day = int(phase(t) > phase(t - dt) + 1.5)\n"

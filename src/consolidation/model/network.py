@@ -13,15 +13,11 @@ from typing import Any
 
 import brian2 as b2
 import numpy as np
-from brian2.devices.device import RuntimeDevice
 
 from consolidation.model.constants import Constants
 from consolidation.model.controls import CTX_LEARNING, HPC_LEARNING
 from consolidation.model.equations import (
     CORTEX_CELLS,
-    DAY,
-    DAY_DECAY,
-    DAY_SLOT,
     DEPRESSION_RESET,
     DETECTOR,
     DETECTOR_INPUT,
@@ -31,18 +27,21 @@ from consolidation.model.equations import (
     HIPPOCAMPUS_E_CELLS,
     HIPPOCAMPUS_I_CELLS,
     PHASE_END,
-    PHASE_SLOT,
     PLASTIC,
     PLASTIC_ON_POST,
     PLASTIC_ON_PRE,
     SNAPSHOT,
     SOURCE,
     STATIC,
-    TAKE_SNAPSHOT,
     V_INIT,
 )
 from consolidation.model.memories import Memories
 from consolidation.model.parameters import Parameters
+from consolidation.model.phase_ends import (
+    phase_end_code,
+    schedule_phase_events,
+    snapshot_slots,
+)
 
 
 @dataclass
@@ -208,12 +207,7 @@ def plastic_synapses(source, target, name: str, signals, snapshots: int) -> b2.S
     on_pre = {"pre": PLASTIC_ON_PRE.format(release=" * r_pre" if name == "hpc_ee" else "")}
     on_event = {"pre": "spike"}
     if snapshots:
-        on_pre["phase_end"] = (
-            DAY
-            + take_snapshot(PHASE_SLOT, snapshots)
-            + (DAY_DECAY if name in HPC_PATHWAYS else "")
-            + take_snapshot(DAY_SLOT, snapshots)
-        )
+        on_pre["phase_end"] = phase_end_code(snapshots, decays=name in HPC_PATHWAYS)
         on_event["phase_end"] = "phase_end"
     # Only the recurrent hippocampal terminals depress (see HIPPOCAMPUS_E_CELLS).
     syn = b2.Synapses(
@@ -228,33 +222,6 @@ def plastic_synapses(source, target, name: str, signals, snapshots: int) -> b2.S
         namespace={k: signals[k] for k in ("acetylcholine", "plasticity", "phase") if k in signals},
     )
     return syn
-
-
-def take_snapshot(slot: str, snapshots: int) -> str:
-    return "".join(TAKE_SNAPSHOT.format(k=k, chosen=slot.format(k=k)) for k in range(snapshots))
-
-
-def schedule_phase_events(params: Parameters, groups, plastic) -> None:
-    """The phase-end events and what they run go first in a time step (the step that begins
-    the next phase). In runtime mode, where every object costs a Python call per time step,
-    they run on a clock of the control grid, so they cost nothing between phases; a compiled
-    program keeps its one clock (brian2 writes the set-up of several clocks in a random order,
-    so each process would generate another program)."""
-    runtime = isinstance(b2.get_device(), RuntimeDevice)
-    clock = b2.Clock(params.q("simulation.control_step"), name="control_grid") if runtime else None
-    events = [groups[name].thresholder["phase_end"] for name in ("ctx_e", "hpc_e")]
-    pathways = [syn.phase_end for syn in plastic.values()]
-    for order, objects in enumerate((events, pathways)):
-        for obj in objects:
-            if clock is not None:
-                obj._clock = clock  # no public setter; none of them is in a network yet
-            obj.when, obj.order = "start", order
-
-
-def snapshot_slots(phases: int) -> int:
-    """Weight snapshot slots for a schedule of `phases`: 16 (every shipped schedule fits), or a
-    power of two above, so that schedules of different lengths share their program."""
-    return max(16, 1 << max(phases - 1, 0).bit_length())
 
 
 @dataclass(frozen=True)
