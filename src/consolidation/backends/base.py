@@ -1,8 +1,8 @@
-"""What every backend shares: the plan of a cell, the phase loop, brian2's set-up.
+"""What every backend shares: the plan of a cell, the schedule's run, brian2's set-up.
 
 A cell is planned once, the same way for every backend: one seed split into independent streams
 for the network's wiring and noise (brian2's own seed), the memories, and the schedule's events.
-A backend (:class:`Backend`) turns a plan into a finished network. The phase loop
+A backend (:class:`Backend`) turns a plan into a finished network. The schedule's run
 (:func:`run_schedule`) is the same for all: one run, in which the day decay and the weight
 snapshots are the network's own events.
 """
