@@ -24,7 +24,7 @@ Signals (names as the equations use them):
 - ``phase(t)``: the position in the schedule of the phase under way (a day boundary takes no
   time, so the phase after it is two on), and after the schedule its number of phases; the
   network takes its weight snapshots and day decays where it changes (see
-  :mod:`.network`).
+  :mod:`.phase_ends`).
 """
 
 from __future__ import annotations

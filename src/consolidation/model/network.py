@@ -81,7 +81,7 @@ def population(
         method="euler",
         # The presynaptic cells of the plastic pathways mark the phase ends (a copy: brian2
         # adds the spike event to the dict it gets).
-        events=dict(PHASE_END) if name in ("ctx_e", "hpc_e") else None,
+        events=dict(PHASE_END) if name in {path.pre for path in PATHWAYS.values()} else None,
         name=name,
         namespace=dict(signals),
     )
@@ -350,7 +350,7 @@ def build_network(
         for name in PATHWAYS
     }
     if snapshots:
-        schedule_phase_events(params, groups, plastic)
+        schedule_phase_events(params, plastic)
 
     # Fixed feedback inhibition; weights scale as 1/scale like the plastic ones.
     static = []

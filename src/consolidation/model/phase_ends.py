@@ -22,16 +22,20 @@ def snapshot_slots(phases: int) -> int:
 def phase_end_code(snapshots: int, decays: bool) -> str:
     """What a plastic synapse runs at a phase end: its weight into the ended phase's slot, and
     at a day boundary the decay (if its pathway `decays`), then its weight into the day's."""
-    take = "".join
     return (
         DAY
-        + take(TAKE_SNAPSHOT.format(k=k, chosen=PHASE_SLOT.format(k=k)) for k in range(snapshots))
+        + _into_slots(PHASE_SLOT, snapshots)
         + (DAY_DECAY if decays else "")
-        + take(TAKE_SNAPSHOT.format(k=k, chosen=DAY_SLOT.format(k=k)) for k in range(snapshots))
+        + _into_slots(DAY_SLOT, snapshots)
     )
 
 
-def schedule_phase_events(params: Parameters, groups, plastic) -> None:
+def _into_slots(chosen: str, snapshots: int) -> str:
+    """The weight into whichever slot `chosen` (formatted with the slot's k) selects."""
+    return "".join(TAKE_SNAPSHOT.format(k=k, chosen=chosen.format(k=k)) for k in range(snapshots))
+
+
+def schedule_phase_events(params: Parameters, plastic) -> None:
     """The phase-end events and what they run go first in a time step (the step that begins
     the next phase). In runtime mode, where every object costs a Python call per time step,
     they run on a clock of the control grid, so they cost nothing between phases; a compiled
@@ -39,7 +43,8 @@ def schedule_phase_events(params: Parameters, groups, plastic) -> None:
     so each process would generate another program)."""
     runtime = isinstance(b2.get_device(), RuntimeDevice)
     clock = b2.Clock(params.q("simulation.control_step"), name="control_grid") if runtime else None
-    events = [groups[name].thresholder["phase_end"] for name in ("ctx_e", "hpc_e")]
+    sources = {syn.source.name: syn.source for syn in plastic.values()}.values()
+    events = [group.thresholder["phase_end"] for group in sources]
     pathways = [syn.phase_end for syn in plastic.values()]
     for order, objects in enumerate((events, pathways)):
         for obj in objects:
